@@ -1,0 +1,176 @@
+"""Reading persona files: strict TOML with errors that name the file, the line and the field."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from agents.errors import ContentError
+from agents.persona import (
+    BLOCK_KINDS,
+    SPEECH_PLACEHOLDERS,
+    WEEKDAYS,
+    Persona,
+    Relationship,
+    RoutineBlock,
+    SpeechBook,
+    parse_hhmm,
+)
+from agents.tomlfile import Table, TomlDoc
+
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_PERSONA_KEYS = ("name", "age", "occupation", "traits", "background", "speech_style", "home", "workplace",
+                 "work_days", "sociability", "topics", "speech", "relationships", "routine")
+
+
+def load_persona(path: Path) -> Persona:
+    """Read and validate one persona file; the persona's id is the file name without ``.toml``."""
+    persona_id = path.stem
+    if not _ID.match(persona_id):
+        raise ContentError(path, None, "file name must be a lowercase id (letters, digits, _), "
+                           f"e.g. 'mara.toml'; got '{path.name}'")
+    root = TomlDoc(path).root()
+    root.check_keys(_PERSONA_KEYS)
+    workplace = root.get("workplace", str, None)
+    work_days = _weekdays(root, "work_days", root.strings("work_days", (), max_len=7))
+    if work_days and workplace is None:
+        root_error = root.error("work_days", "work days are given but there is no 'workplace'")
+        raise root_error
+    return Persona(
+        id=persona_id,
+        name=_bounded(root, "name", 60),
+        age=_age(root),
+        occupation=_bounded(root, "occupation", 60),
+        traits=root.strings("traits", min_len=1, max_len=12, max_chars=60),
+        background=_bounded(root, "background", 1200),
+        speech_style=_bounded(root, "speech_style", 300),
+        home=root.get("home", str),
+        workplace=workplace,
+        work_days=frozenset(work_days),
+        sociability=root.number("sociability", 0.0, 1.0, 0.5),
+        topics=root.strings("topics", min_len=1, max_len=12, max_chars=120),
+        speech=_speech(root.table("speech", required=True)),
+        relationships=_relationships(root.table("relationships"), persona_id),
+        routine=_routine(root, frozenset(work_days), workplace),
+        source=path,
+    )
+
+
+def _bounded(table: Table, key: str, limit: int) -> str:
+    """Return a required string field no longer than ``limit`` characters."""
+    value: str = table.get(key, str)
+    if len(value) > limit:
+        raise table.error(key, f"is {len(value)} characters long (at most {limit})")
+    return value.strip()
+
+
+def _age(root: Table) -> int:
+    """Return the persona's age, which must be a plausible whole number of years."""
+    age: int = root.get("age", int)
+    if not 0 <= age <= 130:
+        raise root.error("age", f"must be between 0 and 130, got {age}")
+    return age
+
+
+def _weekdays(table: Table, key: str, names: tuple[str, ...]) -> set[int]:
+    """Turn weekday names into indexes, rejecting unknown names."""
+    days = set()
+    for name in names:
+        if name not in WEEKDAYS:
+            raise table.error(key, f"'{name}' is not a weekday (expected one of: {', '.join(WEEKDAYS)})")
+        days.add(WEEKDAYS.index(name))
+    return days
+
+
+def _speech(table: Table) -> SpeechBook:
+    """Read the [speech] table and check every line's placeholders."""
+    table.check_keys(("greetings", "smalltalk", "farewells"))
+    book = SpeechBook(
+        greetings=table.strings("greetings", min_len=1, max_len=20, max_chars=200),
+        smalltalk=table.strings("smalltalk", min_len=1, max_len=40, max_chars=300),
+        farewells=table.strings("farewells", min_len=1, max_len=20, max_chars=200),
+    )
+    for key in ("greetings", "smalltalk", "farewells"):
+        for line in getattr(book, key):
+            _check_placeholders(table, key, line)
+    return book
+
+
+def _check_placeholders(table: Table, key: str, line: str) -> None:
+    """Reject a speech line with a placeholder other than the known ones, or broken braces."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(line) if name is not None]
+    except ValueError as exc:
+        raise table.error(key, f"bad braces in line {line!r}: {exc}") from exc
+    for name in names:
+        if name not in SPEECH_PLACEHOLDERS:
+            allowed = ", ".join("{" + n + "}" for n in sorted(SPEECH_PLACEHOLDERS))
+            raise table.error(key, f"unknown placeholder {{{name}}} in {line!r} (allowed: {allowed})")
+
+
+def _relationships(table: Table, own_id: str) -> dict[str, Relationship]:
+    """Read the [relationships] table: other resident ids mapped to closeness and a note."""
+    result = {}
+    for other in sorted(table.data):
+        entry = table.table(other, required=True)
+        entry.check_keys(("closeness", "note"))
+        if other == own_id:
+            raise table.error(other, "a persona cannot have a relationship with itself")
+        result[other] = Relationship(entry.number("closeness", -1.0, 1.0), entry.get("note", str, ""))
+    return result
+
+
+def _routine(root: Table, work_days: frozenset[int], workplace: str | None) -> tuple[RoutineBlock, ...]:
+    """Read the [[routine]] blocks and check that they make a livable week."""
+    blocks = []
+    seen: dict[tuple[int, int], int] = {}
+    tables = root.tables("routine", required=True)
+    if not tables:
+        raise root.error("routine", "needs at least one [[routine]] block")
+    for index, table in enumerate(tables):
+        block = _block(table, work_days, workplace)
+        for day in block.days:
+            if (day, block.start) in seen:
+                raise table.error("at", f"two blocks start at the same time on {WEEKDAYS[day]} "
+                                  f"(blocks {seen[(day, block.start)] + 1} and {index + 1})")
+            seen[(day, block.start)] = index
+        blocks.append(block)
+    if not any(b.kind == "sleep" and b.places == ("home",) for b in blocks):
+        raise root.error("routine", "needs a block with kind = \"sleep\" and place = \"home\"")
+    for day in sorted(work_days):
+        if not any(b.kind == "work" and day in b.days for b in blocks):
+            raise root.error("routine", f"{WEEKDAYS[day]} is a work day but no work block applies on it")
+    return tuple(sorted(blocks, key=lambda b: b.start))
+
+
+def _block(table: Table, work_days: frozenset[int], workplace: str | None) -> RoutineBlock:
+    """Read one routine block."""
+    table.check_keys(("at", "kind", "activity", "place", "places", "days"))
+    start = parse_hhmm(table.get("at", str))
+    if start is None:
+        raise table.error("at", f"expected a time as \"HH:MM\", got {table.data['at']!r}")
+    kind = table.get("kind", str)
+    if kind not in BLOCK_KINDS:
+        raise table.error("kind", f"'{kind}' is not a block kind (expected one of: {', '.join(BLOCK_KINDS)})")
+    if ("place" in table.data) == ("places" in table.data):
+        raise table.error(None, "give exactly one of 'place' or 'places'")
+    places = (table.get("place", str),) if "place" in table.data else table.strings("places", min_len=1)
+    if "work" in places and workplace is None:
+        raise table.error("place", "place \"work\" needs a 'workplace' in the persona")
+    return RoutineBlock(start, kind, table.get("activity", str, kind), places,
+                        frozenset(_block_days(table, work_days)))
+
+
+def _block_days(table: Table, work_days: frozenset[int]) -> set[int]:
+    """Resolve a block's ``days``: "all", "work", "off" or a list of weekday names."""
+    days = table.data.get("days", "all")
+    if isinstance(days, list):
+        return _weekdays(table, "days", table.strings("days", min_len=1, max_len=7))
+    if days == "all":
+        return set(range(7))
+    if days == "work":
+        return set(work_days)
+    if days == "off":
+        return set(range(7)) - set(work_days)
+    raise table.error("days", f"expected \"all\", \"work\", \"off\" or a list of weekdays, got {days!r}")

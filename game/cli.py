@@ -1,0 +1,63 @@
+"""The npcworld command line: ``simulate`` runs a town headless, ``play`` opens the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from agents.errors import ContentError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="npcworld", description="A town whose residents think for themselves.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sim = sub.add_parser("simulate", help="run a world headless, as fast as possible, and write its event log")
+    _common(sim)
+    sim.add_argument("--hours", type=float, default=24.0, help="game hours to simulate (default 24)")
+    sim.add_argument("--out", type=Path, required=True, help="folder for events.jsonl and summary.json")
+    sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    play = sub.add_parser("play", help="open the town in a window")
+    _common(play)
+    play.add_argument("--frames", type=int, default=None, help="quit after this many frames")
+    play.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
+    play.add_argument("--speed", type=float, default=1.0, help="game speed multiplier (default 1)")
+    play.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Add the flags that every run shares."""
+    parser.add_argument("--world", default="oakvale", help="a world name under worlds/ or a world folder")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the world's random generator")
+    parser.add_argument("--brain", default="scripted", help="which brain drives the residents (default scripted)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (errors in content exit 2 with one clear line)."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "simulate":
+            from game.headless import simulate
+            simulate(args.world, hours=args.hours, seed=args.seed, brain=args.brain, out=args.out,
+                     progress=not args.quiet and sys.stderr.isatty())
+            return 0
+        from game.app import play
+        width, _, height = args.size.partition("x")
+        return play(args.world, seed=args.seed, brain=args.brain, frames=args.frames,
+                    screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)))
+    except ContentError as exc:
+        print(f"npcworld: error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, ImportError, OSError) as exc:
+        print(f"npcworld: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("npcworld: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""The composition root: builds a town from a world, declares the processor schedule, and runs it."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+import esper
+
+from agents.brains import load_brain
+from agents.brains.scripted import ScriptedBrain
+from agents.plans import DayPlan
+from agents.protocol import Brain
+from game.clock import GameClock
+from game.components import (
+    Acquaintance,
+    Activity,
+    DecisionDue,
+    Perceived,
+    Plan,
+    Position,
+    Resident,
+    Sprite,
+    Talking,
+)
+from game.components import Path as WalkPath
+from game.events import EventLog, Spawned
+from game.loader import WorldDef, load_world
+from game.mind import InlineExecutor, MindService
+from game.pathfinding import Pathfinder
+from game.processors.activity import ActivityProcessor
+from game.processors.clock import ClockProcessor
+from game.processors.conversation import ConversationProcessor
+from game.processors.decisions import DecisionProcessor
+from game.processors.intents import IntentProcessor
+from game.processors.movement import MovementProcessor
+from game.processors.perception import PerceptionProcessor
+from game.processors.planning import PlanningProcessor
+from game.processors.thinking import ThinkingProcessor
+from game.town import Town
+
+SCHEDULE: tuple[Callable[[Town], esper.Processor], ...] = (
+    ThinkingProcessor,      # send last tick's requests as one batch, collect answers
+    PlanningProcessor,      # apply day plans
+    IntentProcessor,        # validate and apply decisions
+    ConversationProcessor,  # say lines, ask for the next ones
+    MovementProcessor,      # walk
+    ActivityProcessor,      # end finished activities
+    PerceptionProcessor,    # notice who is near; meetings are decision points
+    DecisionProcessor,      # queue plan and decide requests for the next batch
+    ClockProcessor,         # advance time
+)
+"""The one place that states the order of a tick."""
+
+_world_names = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentState:
+    """A snapshot of one resident, for tests and tools."""
+
+    id: str
+    name: str
+    tile: tuple[int, int]
+    place: str | None
+    activity: str | None
+    activity_kind: str | None
+    walking_to: str | None
+    talking: bool
+    plan: DayPlan | None
+
+
+class Simulation:
+    """A headless town: ``Simulation("oakvale", seed=7).run(hours=24)``, then read ``events`` and ``resident()``."""
+
+    def __init__(self, world: WorldDef | str | Path = "oakvale", *, seed: int = 0, brain: Brain | str = "scripted",
+                 events_sink: TextIO | None = None, keep_events: bool = True, **overrides: Any):
+        self.world = world if isinstance(world, WorldDef) else load_world(world)
+        self.seed = seed
+        self.brain = load_brain(brain) if isinstance(brain, str) else brain
+        settings = replace(self.world.settings, **overrides)
+        clock = GameClock(self.world.start_day, self.world.start_minute, self.world.start_weekday,
+                          settings.tick_seconds)
+        rng = random.Random(seed)
+        tilemap = self.world.tilemap
+        self.town = Town(self.world, settings, clock, rng, EventLog(clock, events_sink, keep_events),
+                         MindService(InlineExecutor(self.brain)), ScriptedBrain(), rng.getrandbits(63),
+                         Pathfinder(tilemap.walkable))
+        self._esper_world = f"npcworld-{next(_world_names)}"
+        with self.active():
+            for processor in SCHEDULE:
+                esper.add_processor(processor(self.town))
+            self._spawn_residents()
+
+    @contextmanager
+    def active(self) -> Iterator[Simulation]:
+        """Make this simulation's ECS world the current one for the duration of the block."""
+        previous = esper.current_world
+        esper.switch_world(self._esper_world)
+        try:
+            yield self
+        finally:
+            esper.switch_world(previous)
+
+    def _spawn_residents(self) -> None:
+        """Create one entity per persona, standing at home, with a decision due."""
+        town = self.town
+        for variant, persona in enumerate(self.world.personas):
+            entity = esper.create_entity()
+            spot = town.claim_spot(entity, persona.home)
+            assert spot is not None, "the loader checks that every home has a walkable tile"
+            place = town.tilemap.place_at(spot)
+            for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant),
+                              Plan(), Perceived(), Acquaintance(), DecisionDue("start")):
+                esper.add_component(entity, component)
+            town.residents[persona.id] = entity
+            town.emit(Spawned(persona.id, place, spot[0], spot[1]))
+
+    @property
+    def clock(self) -> GameClock:
+        """The game clock."""
+        return self.town.clock
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Every event so far, as the JSON objects written to events.jsonl."""
+        return self.town.log.records
+
+    def step(self, ticks: int = 1) -> None:
+        """Run ``ticks`` fixed simulation steps."""
+        with self.active():
+            for _ in range(ticks):
+                esper.process()
+
+    def run(self, hours: float = 0, minutes: float = 0,
+            progress: Callable[[int, int], None] | None = None) -> None:
+        """Simulate ``hours`` + ``minutes`` of game time as fast as possible, reporting progress per chunk."""
+        total = self.clock.minutes_to_ticks(hours * 60 + minutes)
+        done = 0
+        while done < total:
+            chunk = min(360, total - done)
+            self.step(chunk)
+            done += chunk
+            if progress is not None:
+                progress(done, total)
+
+    def resident(self, resident_id: str) -> ResidentState:
+        """Return a snapshot of one resident's state."""
+        with self.active():
+            entity = self.town.residents[resident_id]
+            resident = esper.component_for_entity(entity, Resident)
+            position = esper.component_for_entity(entity, Position)
+            activity = esper.try_component(entity, Activity)
+            path = esper.try_component(entity, WalkPath)
+            return ResidentState(resident.id, resident.persona.name, position.tile, position.place,
+                                 activity.name if activity else None, activity.kind if activity else None,
+                                 path.destination if path else None, esper.has_component(entity, Talking),
+                                 esper.component_for_entity(entity, Plan).plan)
+
+    def residents(self) -> list[ResidentState]:
+        """Return snapshots of every resident, in id order."""
+        return [self.resident(rid) for rid in sorted(self.town.residents)]
+
+    def close(self) -> None:
+        """Free this simulation's ECS world."""
+        if self._esper_world in esper.list_worlds():
+            if esper.current_world == self._esper_world:
+                esper.switch_world("default")
+            esper.delete_world(self._esper_world)
+
+    def __enter__(self) -> Simulation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,84 @@
+"""The town: shared state that every processor reads (clock, map, seeded generator, log, minds)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import esper
+
+from agents.brains.scripted import ScriptedBrain
+from game.clock import GameClock
+from game.components import Acquaintance, Activity, Path, Position, Resident, Talking
+from game.events import Event, EventLog
+from game.loader import WorldDef
+from game.mind import MindService
+from game.pathfinding import Pathfinder
+from game.settings import Settings
+from game.worldmap import Tile, TileMap
+
+
+@dataclass(slots=True)
+class Town:
+    """Everything processors share; the only random generator of a run lives here."""
+
+    world: WorldDef
+    settings: Settings
+    clock: GameClock
+    rng: random.Random
+    log: EventLog
+    mind: MindService
+    fallback: ScriptedBrain
+    plan_seed: int
+    pathfinder: Pathfinder
+    residents: dict[str, int] = field(default_factory=dict)
+    """Resident id -> entity."""
+    claims: dict[Tile, int] = field(default_factory=dict)
+    """Tiles where a resident stands or is heading, so that two do not pick the same spot."""
+
+    @property
+    def tilemap(self) -> TileMap:
+        """The world's map."""
+        return self.world.tilemap
+
+    def emit(self, event: Event) -> None:
+        """Append an event to the log."""
+        self.log.append(event)
+
+    def resident_id(self, entity: int) -> str:
+        """Return the resident id of an entity."""
+        return esper.component_for_entity(entity, Resident).id
+
+    def claim_spot(self, entity: int, place: str) -> Tile | None:
+        """Pick a free walkable tile of ``place`` for ``entity`` (seeded), release its old one, claim it."""
+        tiles = self.tilemap.places[place].tiles
+        if not tiles:
+            return None
+        free = [t for t in tiles if self.claims.get(t, entity) == entity]
+        spot = self.rng.choice(free or list(tiles))
+        self.release(entity)
+        self.claims[spot] = entity
+        return spot
+
+    def release(self, entity: int) -> None:
+        """Forget the spot ``entity`` claimed, if any."""
+        for tile in [t for t, e in self.claims.items() if e == entity]:
+            del self.claims[tile]
+
+    def available(self, entity: int) -> bool:
+        """Return whether a resident could start a conversation now (awake, standing, not talking)."""
+        if esper.has_component(entity, Talking) or esper.has_component(entity, Path):
+            return False
+        activity = esper.try_component(entity, Activity)
+        return activity is None or activity.kind != "sleep"
+
+    def in_cooldown(self, entity: int, other_id: str) -> bool:
+        """Return whether ``entity`` talked with ``other_id`` too recently to start again."""
+        acquaintance = esper.try_component(entity, Acquaintance)
+        if acquaintance is None or other_id not in acquaintance.last_talk:
+            return False
+        return self.clock.total_minutes - acquaintance.last_talk[other_id] < self.settings.conversation_cooldown_minutes
+
+    def place_of(self, entity: int) -> str | None:
+        """Return the place id where an entity stands."""
+        return esper.component_for_entity(entity, Position).place

@@ -1,0 +1,35 @@
+"""Shared fixtures: a simulated Oakvale day, and throwaway copies of the world to break."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from game.loader import WORLDS_DIR
+from game.simulation import Simulation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def oakvale_day() -> Simulation:
+    """One scripted day of Oakvale with seed 7, shared by the tests that only read it."""
+    sim = Simulation("oakvale", seed=7)
+    sim.run(hours=24)
+    return sim
+
+
+@pytest.fixture
+def world_copy(tmp_path: Path) -> Path:
+    """A writable copy of Oakvale whose map still finds the shared assets."""
+    target = tmp_path / "worlds" / "oakvale"
+    shutil.copytree(WORLDS_DIR / "oakvale", target)
+    shutil.copytree(ROOT / "assets", tmp_path / "assets")
+    return target
