@@ -7,7 +7,7 @@ import random
 
 from agents.intents import clean_line
 from agents.persona import Persona
-from agents.protocol import Dialogue
+from agents.protocol import Dialogue, News
 
 
 def fill(line: str, persona: Persona, partner_name: str, place: str, topic: str) -> str:
@@ -15,8 +15,19 @@ def fill(line: str, persona: Persona, partner_name: str, place: str, topic: str)
     return line.format(partner=partner_name.split(maxsplit=1)[0], name=persona.first_name, place=place, topic=topic)
 
 
-def scripted_line(persona: Persona, dialogue: Dialogue, place: str, rng: random.Random) -> tuple[str, bool]:
-    """Choose the next line for ``persona`` and whether it ends the conversation."""
+def scripted_line(persona: Persona, dialogue: Dialogue, place: str, rng: random.Random,
+                  news: tuple[News, ...] = ()) -> tuple[str, bool, str | None]:
+    """Choose the next line for ``persona``, whether it ends the conversation, and the news key it passes on."""
+    if news and 1 <= dialogue.turn <= 3 and not dialogue.closing:
+        item = news[0]
+        opener = rng.choice(("Have you heard?", "Did you hear?", "Oh, I nearly forgot:", "Guess what?"))
+        return clean_line(f"{opener} {item.text}"), False, item.key
+    text, end = _phrase(persona, dialogue, place, rng)
+    return text, end, None
+
+
+def _phrase(persona: Persona, dialogue: Dialogue, place: str, rng: random.Random) -> tuple[str, bool]:
+    """Pick a greeting, small talk or farewell from the persona's speech book."""
     book = persona.speech
     topic = rng.choice(persona.topics)
     own_lines = {text for speaker, text in dialogue.history if speaker == persona.id}
@@ -33,13 +44,16 @@ def scripted_line(persona: Persona, dialogue: Dialogue, place: str, rng: random.
     return clean_line(line), end
 
 
-def line_to_json(text: str, end: bool) -> str:
+def line_to_json(text: str, end: bool, news: str | None = None) -> str:
     """Write a converse reply in the format the world parses."""
-    return json.dumps({"say": text, "end": end}, ensure_ascii=False)
+    payload: dict[str, object] = {"say": text, "end": end}
+    if news:
+        payload["news"] = news
+    return json.dumps(payload, ensure_ascii=False)
 
 
-def parse_line(text: str) -> tuple[str, bool] | None:
-    """Parse a converse reply: a JSON object with "say" (and optional "end"), or plain text; None if empty."""
+def parse_line(text: str) -> tuple[str, bool, str | None] | None:
+    """Parse a converse reply: JSON with "say" (optional "end", "news"), or plain text; None if empty."""
     stripped = (text or "").strip()
     if stripped.startswith("{"):
         try:
@@ -48,6 +62,7 @@ def parse_line(text: str) -> tuple[str, bool] | None:
             data = None
         if isinstance(data, dict) and isinstance(data.get("say"), str):
             line = clean_line(data["say"])
-            return (line, bool(data.get("end", False))) if line else None
+            news = data.get("news")
+            return (line, bool(data.get("end", False)), news if isinstance(news, str) else None) if line else None
     line = clean_line(stripped.strip('"'))
-    return (line, False) if line else None
+    return (line, False, None) if line else None

@@ -67,6 +67,8 @@ class Persona:
     speech: SpeechBook
     relationships: dict[str, Relationship] = field(default_factory=dict)
     routine: tuple[RoutineBlock, ...] = ()
+    retrieval: dict[str, float] = field(default_factory=dict)
+    """Overrides of the world's retrieval weights: any of "recency", "importance", "relevance"."""
     source: Path | None = None
 
     @property

@@ -21,7 +21,7 @@ from agents.tomlfile import Table, TomlDoc
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _PERSONA_KEYS = ("name", "age", "occupation", "traits", "background", "speech_style", "home", "workplace",
-                 "work_days", "sociability", "topics", "speech", "relationships", "routine")
+                 "work_days", "sociability", "topics", "speech", "relationships", "routine", "retrieval")
 
 
 def load_persona(path: Path) -> Persona:
@@ -53,6 +53,7 @@ def load_persona(path: Path) -> Persona:
         speech=_speech(root.table("speech", required=True)),
         relationships=_relationships(root.table("relationships"), persona_id),
         routine=_routine(root, frozenset(work_days), workplace),
+        retrieval=_retrieval(root.table("retrieval")),
         source=path,
     )
 
@@ -174,3 +175,10 @@ def _block_days(table: Table, work_days: frozenset[int]) -> set[int]:
     if days == "off":
         return set(range(7)) - set(work_days)
     raise table.error("days", f"expected \"all\", \"work\", \"off\" or a list of weekdays, got {days!r}")
+
+
+def _retrieval(table: Table) -> dict[str, float]:
+    """Read the optional [retrieval] table of weight overrides."""
+    keys = ("recency", "importance", "relevance")
+    table.check_keys(keys)
+    return {key: table.number(key, 0.0, 100.0) for key in keys if key in table.data}

@@ -96,3 +96,48 @@ def _day_blocks(persona: Persona, day: int, weekday: int, seed: int, jitter: int
 def _hhmm(minute: int) -> str:
     """Format minutes as HH:MM, letting hours run past 24 for times on the next day."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def insert_block(plan: DayPlan, new: PlanBlock) -> DayPlan:
+    """Return ``plan`` with ``new`` laid over it: overlapped blocks are cut around it."""
+    blocks: list[PlanBlock] = []
+    for block in plan.blocks:
+        if block.end <= new.start or block.start >= new.end:
+            blocks.append(block)
+            continue
+        if block.start < new.start:
+            blocks.append(PlanBlock(block.start, new.start, block.kind, block.activity, block.place))
+        if block.end > new.end:
+            blocks.append(PlanBlock(new.end, block.end, block.kind, block.activity, block.place))
+    blocks.append(new)
+    return DayPlan(plan.day, tuple(sorted(blocks, key=lambda b: b.start)))
+
+
+_STEP_FILLERS = {
+    "work": ("getting set up", "taking a short break", "tidying up"),
+    "meal": ("getting something to eat",),
+    "chores": ("making a list",),
+}
+
+
+def steps_for(block: PlanBlock, seed: int) -> list[PlanBlock]:
+    """Break a block into steps of 30-90 minutes: the main activity, with short set-up and break steps."""
+    length = block.end - block.start
+    if length <= 60:
+        return [block]
+    rng = random.Random(stable_seed(seed, block.start, block.activity))
+    fillers = _STEP_FILLERS.get(block.kind, ())
+    steps, cursor = [], block.start
+    if fillers and length >= 90:
+        steps.append(PlanBlock(cursor, cursor + 15, block.kind, fillers[0], block.place))
+        cursor += 15
+    while cursor < block.end:
+        size = min(block.end - cursor, rng.randint(45, 90))
+        if block.end - cursor - size < 20:
+            size = block.end - cursor
+        steps.append(PlanBlock(cursor, cursor + size, block.kind, block.activity, block.place))
+        cursor += size
+        if len(fillers) > 1 and block.end - cursor >= 60:
+            steps.append(PlanBlock(cursor, cursor + 10, block.kind, fillers[1], block.place))
+            cursor += 10
+    return steps

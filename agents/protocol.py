@@ -6,11 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
+from agents.memory import Happening
 from agents.persona import Persona
 from agents.plans import DayPlan
 
-RequestKind = Literal["plan", "decide", "converse"]
+RequestKind = Literal["plan", "decide", "converse", "importance", "reflect"]
 """The kinds of question a brain answers."""
+
+REQUEST_KINDS: tuple[str, ...] = ("plan", "decide", "converse", "importance", "reflect")
+"""The same, as a tuple (one prompt template each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,38 @@ class Dialogue:
 
 
 @dataclass(frozen=True, slots=True)
+class News:
+    """A piece of news the resident could pass on, with its structured happening."""
+
+    key: str
+    text: str
+    happening: Happening | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MindView:
+    """The inner state a brain sees: needs, mood, relationships, and what memory brought back."""
+
+    needs: tuple[tuple[str, int], ...] = ()
+    needs_text: str = ""
+    mood: str = "content"
+    urgent: str | None = None
+    """A need below its urgent level ("hunger", "energy"), if any."""
+    closeness: tuple[tuple[str, float], ...] = ()
+    """(resident id, closeness) for everyone the resident knows."""
+    memories: tuple[tuple[int, str], ...] = ()
+    """(memory id, text) retrieved for this request, best first (or, for reflect, the recent ones)."""
+    happenings: tuple[Happening, ...] = ()
+    """Upcoming things the resident knows about."""
+    news: tuple[News, ...] = ()
+    """News it has not yet told the current partner (converse requests)."""
+
+    def closeness_to(self, resident: str) -> float:
+        """Return the closeness to ``resident`` (0 for strangers)."""
+        return next((c for r, c in self.closeness if r == resident), 0.0)
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     """One question to a brain, with an id so that its answer can be matched and stale ones dropped."""
 
@@ -80,6 +116,11 @@ class Request:
     dialogue: Dialogue | None = None
     jitter: int = 0
     """For plan requests: how many minutes routine starts may move."""
+    mind: MindView = MindView()
+    subject: str = ""
+    """For importance requests: the memory text to rate."""
+    prompt: str = ""
+    """The rendered prompt for model brains (the scripted brain reads the structured fields instead)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +131,10 @@ class Answer:
     text: str
     latency_s: float = 0.0
     tokens: int | None = None
+
+
+class BrainFatalError(RuntimeError):
+    """A brain failure that must stop the run (a replay miss), not be papered over by the fallback."""
 
 
 @runtime_checkable

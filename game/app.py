@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agents.embeddings import Embedder
 from agents.protocol import Brain
 from game.input import Controls, apply_held, handle_event
+from game.scenario import Plant
 from game.simulation import Simulation
 
 if TYPE_CHECKING:
@@ -17,11 +19,16 @@ MAX_TICKS_PER_FRAME = 60
 
 
 def play(world: str | Path, *, seed: int = 0, brain: Brain | str = "scripted", frames: int | None = None,
-         screenshot: Path | None = None, speed: float = 1.0, size: tuple[int, int] = (1280, 800)) -> int:
-    """Open the window and run until closed (or for ``frames`` frames); optionally save the last frame."""
+         screenshot: Path | None = None, speed: float = 1.0, size: tuple[int, int] = (1280, 800),
+         embedder: Embedder | None = None, plants: tuple[Plant, ...] = ()) -> int:
+    """Open the window and run until closed (or for ``frames`` frames); optionally save the last frame.
+
+    Brains answer on a worker thread while frames go on; a counted run (``frames``) answers inline instead,
+    so that its screenshots are reproducible.
+    """
     import pygame
 
-    sim = Simulation(world, seed=seed, brain=brain)
+    sim = Simulation(world, seed=seed, brain=brain, embedder=embedder, plants=plants, threaded=frames is None)
     pygame.init()
     try:
         screen = pygame.display.set_mode(size, pygame.RESIZABLE)

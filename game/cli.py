@@ -7,7 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from agents.embeddings import Embedder
 from agents.errors import ContentError
+from agents.protocol import BrainFatalError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,7 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="run a world headless, as fast as possible, and write its event log")
     _common(sim)
     sim.add_argument("--hours", type=float, default=24.0, help="game hours to simulate (default 24)")
-    sim.add_argument("--out", type=Path, required=True, help="folder for events.jsonl and summary.json")
+    sim.add_argument("--out", type=Path, required=True,
+                     help="folder for events.jsonl, trace.jsonl, prompts.jsonl and summary.json")
+    sim.add_argument("--record", type=Path, default=None, metavar="CASSETTE",
+                     help="record every brain request and answer to this cassette file")
+    sim.add_argument("--cassette", type=Path, default=None, help="the cassette that --brain replay answers from")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
     play = sub.add_parser("play", help="open the town in a window")
     _common(play)
@@ -32,31 +38,54 @@ def _common(parser: argparse.ArgumentParser) -> None:
     """Add the flags that every run shares."""
     parser.add_argument("--world", default="oakvale", help="a world name under worlds/ or a world folder")
     parser.add_argument("--seed", type=int, default=0, help="seed of the world's random generator")
-    parser.add_argument("--brain", default="scripted", help="which brain drives the residents (default scripted)")
+    parser.add_argument("--brain", default="scripted", help="which brain drives the residents: scripted, replay")
+    parser.add_argument("--embedder", default="minilm", choices=("minilm", "hash"),
+                        help="sentence embeddings for memory retrieval (default minilm, offline; hash is fastest)")
+    parser.add_argument("--plant", action="append", default=[], metavar="'NPC: TEXT'",
+                        help="plant a memory in a resident at the start (repeatable)")
+    parser.add_argument("--plant-event", action="append", default=[], metavar="'HOST|TITLE|PLACE|DAY|HH:MM[|MIN]'",
+                        help="plant news of a happening that HOST is hosting (repeatable)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (errors in content exit 2 with one clear line)."""
     args = build_parser().parse_args(argv)
     try:
+        from game.scenario import parse_event_flag, parse_plant_flag
+        plants = tuple(parse_plant_flag(p) for p in args.plant) + tuple(parse_event_flag(p) for p in args.plant_event)
+        embedder = _embedder(args.embedder)
         if args.command == "simulate":
             from game.headless import simulate
-            simulate(args.world, hours=args.hours, seed=args.seed, brain=args.brain, out=args.out,
+            simulate(args.world, hours=args.hours, seed=args.seed, brain=args.brain, out=args.out, embedder=embedder,
+                     plants=plants, record=args.record, cassette=args.cassette,
                      progress=not args.quiet and sys.stderr.isatty())
             return 0
         from game.app import play
         width, _, height = args.size.partition("x")
-        return play(args.world, seed=args.seed, brain=args.brain, frames=args.frames,
-                    screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)))
+        return play(args.world, seed=args.seed, brain=args.brain, frames=args.frames, embedder=embedder,
+                    plants=plants, screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)))
     except ContentError as exc:
         print(f"npcworld: error: {exc}", file=sys.stderr)
         return 2
+    except BrainFatalError as exc:
+        print(f"npcworld: brain failed: {exc}", file=sys.stderr)
+        return 3
     except (ValueError, ImportError, OSError) as exc:
         print(f"npcworld: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("npcworld: interrupted", file=sys.stderr)
         return 130
+
+
+def _embedder(name: str) -> Embedder:
+    """Build the embedder; if MiniLM's package is missing, say so and fall back to the hash embedder."""
+    from agents.embeddings import HashEmbedder, load_embedder
+    try:
+        return load_embedder(name)
+    except ImportError as exc:
+        print(f"npcworld: {exc}; using the hash embedder instead", file=sys.stderr)
+        return HashEmbedder()
 
 
 if __name__ == "__main__":

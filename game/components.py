@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agents.emotion import Emotion
+from agents.memory import MemoryStream
+from agents.needs import Needs
 from agents.persona import Persona
 from agents.plans import DayPlan
 from game.worldmap import Tile
@@ -99,10 +102,36 @@ class Perceived:
 
 
 @dataclass(slots=True)
-class Acquaintance:
-    """Social bookkeeping: when the resident last talked with each other resident (game minute)."""
+class Relationships:
+    """How close the resident feels to each other resident, and when they last talked (game minute)."""
 
+    closeness: dict[str, float] = field(default_factory=dict)
     last_talk: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Mind:
+    """The inner life the world keeps for a resident: memory, needs, emotion and bookkeeping."""
+
+    memory: MemoryStream
+    needs: Needs = field(default_factory=Needs)
+    emotion: Emotion = field(default_factory=Emotion)
+    importance_since_reflection: float = 0.0
+    reflecting: int | None = None
+    """Id of the reflect request in flight."""
+    last_seen: dict[str, int] = field(default_factory=dict)
+    """Game minute each other resident was last noted in memory (to avoid noting them every tick)."""
+    told: set[tuple[str, str]] = field(default_factory=set)
+    """(news key, resident id) pairs: who this resident has already told what."""
+    last_urgent: tuple[str, int] | None = None
+    """The last urgent need that caused a replan, and when."""
+
+
+@dataclass(slots=True)
+class ReplanDue:
+    """Marker with a reason: something salient happened and the day's plan should be made again."""
+
+    reason: str
 
 
 @dataclass(slots=True)
@@ -120,3 +149,7 @@ class Conversation:
     """Id of the request for the next line, while one is out."""
     next_tick: int = 0
     history: list[tuple[str, str]] = field(default_factory=list)
+    news: list[str] = field(default_factory=list)
+    """Keys of news passed on in this conversation."""
+    last_news: str | None = None
+    """News passed on by the latest line, if any."""

@@ -118,6 +118,39 @@ class IntentRejected(Event):
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class MemoryFormed(Event):
+    """A resident formed a memory other than a passing observation (planted news included)."""
+
+    type: ClassVar[str] = "memory_formed"
+    npc: str
+    kind: str
+    text: str
+    importance: int
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewsLearned(Event):
+    """A resident learned of a happening from another resident."""
+
+    type: ClassVar[str] = "news_learned"
+    npc: str
+    news: str
+    source: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipChanged(Event):
+    """A conversation changed how close one resident feels to another."""
+
+    type: ClassVar[str] = "relationship_changed"
+    npc: str
+    other: str
+    closeness: float
+
+
 class EventLog:
     """Collects events stamped with tick, day and time; optionally streams them to a JSONL file."""
 

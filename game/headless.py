@@ -1,4 +1,4 @@
-"""Headless runs for the command line: simulate, stream events.jsonl, write summary.json atomically."""
+"""Headless runs for the command line: simulate; stream events, trace and prompts; write the summary atomically."""
 
 from __future__ import annotations
 
@@ -7,39 +7,62 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from agents.brains import load_brain
+from agents.brains.replay import RecordingBrain
+from agents.embeddings import Embedder
+from game.scenario import Plant
 from game.simulation import Simulation
+from game.trace import Trace
 
 
-def simulate(world: str | Path, *, hours: float, seed: int, brain: str, out: Path,
+def simulate(world: str | Path, *, hours: float, seed: int, brain: str, out: Path, embedder: Embedder,
+             plants: tuple[Plant, ...] = (), record: Path | None = None, cassette: Path | None = None,
              progress: bool = False) -> dict[str, Any]:
-    """Run ``hours`` of game time and write ``out/events.jsonl`` and ``out/summary.json``; return the summary."""
+    """Run ``hours`` of game time; write events.jsonl, trace.jsonl, prompts.jsonl and summary.json in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    events_path = out / "events.jsonl"
-    partial = events_path.with_suffix(".jsonl.partial")
+    names = ("events.jsonl", "trace.jsonl", "prompts.jsonl")
+    partial = {name: out / f"{name}.partial" for name in names}
     began = time.perf_counter()
-    with partial.open("w", encoding="utf-8") as sink, \
-            Simulation(world, seed=seed, brain=brain, events_sink=sink, keep_events=False) as sim:
+    mind = load_brain(brain, cassette=cassette) if brain == "replay" else load_brain(brain)
+    with ExitStack() as stack:
+        files = {name: stack.enter_context(path.open("w", encoding="utf-8")) for name, path in partial.items()}
+        if record is not None:
+            mind = RecordingBrain(mind, record)
+            stack.callback(mind.close)
+        trace = Trace(files["trace.jsonl"], files["prompts.jsonl"], keep=False)
+        sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
+                                             events_sink=files["events.jsonl"], keep_events=False, trace=trace))
         sim.run(hours=hours, progress=_bar(sim) if progress else None)
-        sink.flush()
-        os.fsync(sink.fileno())
         wall = time.perf_counter() - began
-        summary = {
-            "world": sim.world.name, "seed": seed, "brain": sim.brain.name,
-            "npcs": len(sim.town.residents), "ticks": sim.clock.tick,
-            "game_minutes": sim.clock.tick * sim.clock.tick_seconds / 60,
-            "wall_seconds": round(wall, 3),
-            "game_minutes_per_wall_second": round(sim.clock.tick * sim.clock.tick_seconds / 60 / wall, 1),
-            "brain_requests": sim.town.mind.requests, "brain_batches": sim.town.mind.batches,
-            "events_by_type": dict(sorted(sim.town.log.counts.items())),
-        }
-    os.replace(partial, events_path)
+        for handle in files.values():
+            handle.flush()
+            os.fsync(handle.fileno())
+        summary = _summary(sim, seed, wall)
+    for name, path in partial.items():
+        os.replace(path, out / name)
     write_json_atomic(out / "summary.json", summary)
     if progress:
-        print(f"wrote {events_path} and {out / 'summary.json'}", file=sys.stderr)
+        print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl and summary.json", file=sys.stderr)
     return summary
+
+
+def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
+    """What summary.json says about a finished run."""
+    minutes = sim.clock.tick * sim.clock.tick_seconds / 60
+    memories = [len(r.mind.memory) for r in sim.residents()]
+    return {
+        "world": sim.world.name, "seed": seed, "brain": sim.brain.name, "npcs": len(sim.town.residents),
+        "ticks": sim.clock.tick, "game_minutes": minutes, "wall_seconds": round(wall, 3),
+        "game_minutes_per_wall_second": round(minutes / wall, 1),
+        "brain_requests": sim.town.mind.requests, "brain_batches": sim.town.mind.batches,
+        "embedder": sim.town.embedder.name,
+        "memories_per_resident": round(sum(memories) / max(1, len(memories)), 1),
+        "events_by_type": dict(sorted(sim.town.log.counts.items())),
+    }
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -10,13 +10,14 @@ from agents.errors import ContentError
 from agents.persona import WEEKDAYS, Persona, parse_hhmm
 from agents.persona_file import load_persona
 from agents.tomlfile import TomlDoc
+from game.scenario import Plant, check_plants, plants_from_table
 from game.settings import Settings, settings_from_table
 from game.worldmap import TileMap, load_tilemap
 
 WORLDS_DIR = Path(__file__).resolve().parent.parent / "worlds"
 """Where named worlds live."""
 
-_WORLD_KEYS = ("name", "description", "map", "start", "settings")
+_WORLD_KEYS = ("name", "description", "map", "start", "settings", "plant")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class WorldDef:
     start_weekday: int
     settings: Settings
     personas: tuple[Persona, ...]
+    plants: tuple[Plant, ...] = ()
+    """Memories planted at the start (world.toml's [[plant]] entries)."""
 
 
 def resolve_world(name_or_path: str | Path) -> Path:
@@ -71,11 +74,13 @@ def load_world(name_or_path: str | Path) -> WorldDef:
     if day < 0:
         raise start.error("day", "must not be negative")
     personas = load_personas(root / "personas", tilemap)
+    plants = plants_from_table(table)
+    check_plants(plants, {p.id for p in personas}, set(tilemap.places), path)
     return WorldDef(
         name=table.get("name", str), root=root, description=table.get("description", str, ""),
         tilemap=tilemap, start_day=day, start_minute=minute, start_weekday=WEEKDAYS.index(weekday),
         settings=settings_from_table(table.table("settings")) if "settings" in table.data else Settings(),
-        personas=personas,
+        personas=personas, plants=plants,
     )
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 
-from agents.protocol import Answer, Brain, Request
+from agents.protocol import Answer, Brain, BrainFatalError, Request
 
 
 class InlineExecutor:
@@ -13,45 +18,132 @@ class InlineExecutor:
     def __init__(self, brain: Brain):
         self.brain = brain
         self._done: list[tuple[Request, Answer]] = []
+        self.errors = 0
 
     def submit(self, batch: list[Request]) -> None:
         """Answer ``batch`` now; a brain that raises gives empty answers (the world then falls back)."""
-        try:
-            answers = {a.request_id: a for a in self.brain.think(batch)}
-        except Exception as exc:  # a broken backend must not stop the world
-            answers = {r.id: Answer(r.id, "", 0.0, None) for r in batch}
-            self.last_error = exc
-        for request in batch:
-            self._done.append((request, answers.get(request.id, Answer(request.id, ""))))
+        self._done.extend(_answer(self.brain, batch, self))
 
     def poll(self) -> list[tuple[Request, Answer]]:
         """Return the answers finished since the last poll, in request order."""
         done, self._done = self._done, []
         return sorted(done, key=lambda pair: pair[0].id)
 
+    def overdue(self) -> list[Request]:
+        """Inline answers are never late."""
+        return []
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+class ThreadExecutor:
+    """Serves batches on a worker thread while the frame goes on; requests older than ``timeout`` are overdue."""
+
+    def __init__(self, brain: Brain, timeout: float, clock: Callable[[], float] = time.monotonic):
+        self.brain = brain
+        self.timeout = timeout
+        self.errors = 0
+        self.fatal: BaseException | None = None
+        self._clock = clock
+        self._jobs: queue.Queue[list[Request] | None] = queue.Queue()
+        self._done: queue.Queue[tuple[Request, Answer]] = queue.Queue()
+        self._sent: dict[int, tuple[Request, float]] = {}
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._work, name="npcworld-brain", daemon=True)
+        self._thread.start()
+
+    def submit(self, batch: list[Request]) -> None:
+        """Queue ``batch`` for the worker and start its timers."""
+        now = self._clock()
+        with self._lock:
+            for request in batch:
+                self._sent[request.id] = (request, now)
+        self._jobs.put(batch)
+
+    def poll(self) -> list[tuple[Request, Answer]]:
+        """Return finished answers whose requests are not yet overdue (late ones are dropped)."""
+        if self.fatal is not None:
+            raise self.fatal
+        done = []
+        while True:
+            try:
+                request, answer = self._done.get_nowait()
+            except queue.Empty:
+                break
+            with self._lock:
+                if self._sent.pop(request.id, None) is not None:
+                    done.append((request, answer))
+        return sorted(done, key=lambda pair: pair[0].id)
+
+    def overdue(self) -> list[Request]:
+        """Return (and forget) requests unanswered for longer than the timeout."""
+        limit = self._clock() - self.timeout
+        with self._lock:
+            late = [request for request, sent in self._sent.values() if sent < limit]
+            for request in late:
+                del self._sent[request.id]
+        return sorted(late, key=lambda r: r.id)
+
+    def close(self) -> None:
+        """Stop the worker after the batch in hand."""
+        self._jobs.put(None)
+        self._thread.join(timeout=1.0)
+
+    def _work(self) -> None:
+        """Worker loop: answer batches until told to stop."""
+        while (batch := self._jobs.get()) is not None:
+            try:
+                for pair in _answer(self.brain, batch, self):
+                    self._done.put(pair)
+            except BrainFatalError as exc:
+                self.fatal = exc
+
+
+def _answer(brain: Brain, batch: list[Request], owner: InlineExecutor | ThreadExecutor) -> list[tuple[Request, Answer]]:
+    """Ask the brain; turn a crash into empty answers (fallbacks) but let fatal errors through."""
+    try:
+        answers = {a.request_id: a for a in brain.think(batch)}
+    except BrainFatalError:
+        raise
+    except Exception:  # a broken backend must not stop the world
+        owner.errors += 1
+        answers = {}
+    return [(r, answers.get(r.id, Answer(r.id, ""))) for r in batch]
+
+
+Executor = InlineExecutor | ThreadExecutor
+"""Either way of serving requests."""
+
 
 class MindService:
     """Queues requests during a tick, sends them as one batch, and sorts answers by kind."""
 
-    def __init__(self, executor: InlineExecutor):
+    def __init__(self, executor: Executor, fallback: Brain, prepare: Callable[[Request], Request] | None = None):
         self.executor = executor
+        self.fallback = fallback
+        self._prepare = prepare
         self._next_id = 1
         self._outbox: list[Request] = []
         self._inbox: dict[str, list[tuple[Request, Answer]]] = defaultdict(list)
         self.batches = 0
         self.requests = 0
+        self.timeouts = 0
 
     def next_id(self) -> int:
         """Reserve a new request id."""
         self._next_id += 1
         return self._next_id - 1
 
-    def ask(self, request: Request) -> None:
-        """Queue a request for the next batch."""
+    def ask(self, request: Request) -> Request:
+        """Render the request's prompt and queue it for the next batch; return the request as sent."""
+        if self._prepare is not None:
+            request = self._prepare(request)
         self._outbox.append(request)
+        return request
 
     def exchange(self) -> None:
-        """Send the queued requests as one batch and collect every finished answer."""
+        """Send the queued requests as one batch; collect finished answers; let the fallback answer overdue ones."""
         if self._outbox:
             batch, self._outbox = self._outbox, []
             self.batches += 1
@@ -59,7 +151,15 @@ class MindService:
             self.executor.submit(batch)
         for request, answer in self.executor.poll():
             self._inbox[request.kind].append((request, answer))
+        for request in self.executor.overdue():
+            self.timeouts += 1
+            answer = self.fallback.think([request])[0]
+            self._inbox[request.kind].append((request, replace(answer, text=answer.text)))
 
     def take(self, kind: str) -> list[tuple[Request, Answer]]:
         """Hand over the collected answers of one kind."""
         return self._inbox.pop(kind, [])
+
+    def close(self) -> None:
+        """Stop the executor."""
+        self.executor.close()

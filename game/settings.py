@@ -25,6 +25,24 @@ class Settings:
     """How long two residents wait before talking to each other again."""
     conversation_max_turns: int = 6
     """Lines after which a conversation ends."""
+    memory_limit: int = 400
+    """Memories a resident keeps before old mundane observations are folded into summaries."""
+    reflection_threshold: float = 150.0
+    """Summed importance of new memories that makes a resident reflect."""
+    retrieval_recency: float = 1.0
+    """Weight of recency in memory retrieval (personas may override)."""
+    retrieval_importance: float = 1.0
+    """Weight of importance in memory retrieval (personas may override)."""
+    retrieval_relevance: float = 1.0
+    """Weight of relevance in memory retrieval (personas may override)."""
+    recency_decay: float = 0.99
+    """Recency factor per game hour since a memory was last accessed."""
+    retrieval_count: int = 6
+    """Memories retrieved into each prompt."""
+    observation_gap_minutes: int = 60
+    """A resident notes the same person in memory at most once per this many minutes."""
+    think_timeout_seconds: float = 5.0
+    """In the window, a request unanswered after this many real seconds is decided by the scripted policy."""
 
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -35,6 +53,15 @@ _RANGES: dict[str, tuple[float, float]] = {
     "routine_jitter_minutes": (0, 120),
     "conversation_cooldown_minutes": (0, 24 * 60),
     "conversation_max_turns": (2, 40),
+    "memory_limit": (20, 100_000),
+    "reflection_threshold": (1, 100_000),
+    "retrieval_recency": (0, 100),
+    "retrieval_importance": (0, 100),
+    "retrieval_relevance": (0, 100),
+    "recency_decay": (0.5, 1.0),
+    "retrieval_count": (1, 50),
+    "observation_gap_minutes": (1, 24 * 60),
+    "think_timeout_seconds": (0.05, 600),
 }
 
 

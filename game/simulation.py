@@ -14,16 +14,19 @@ import esper
 
 from agents.brains import load_brain
 from agents.brains.scripted import ScriptedBrain
+from agents.embeddings import Embedder, HashEmbedder
 from agents.plans import DayPlan
-from agents.protocol import Brain
+from agents.prompting import load_templates, render
+from agents.protocol import Brain, Request
 from game.clock import GameClock
 from game.components import (
-    Acquaintance,
     Activity,
     DecisionDue,
+    Mind,
     Perceived,
     Plan,
     Position,
+    Relationships,
     Resident,
     Sprite,
     Talking,
@@ -31,27 +34,34 @@ from game.components import (
 from game.components import Path as WalkPath
 from game.events import EventLog, Spawned
 from game.loader import WorldDef, load_world
-from game.mind import InlineExecutor, MindService
+from game.mind import InlineExecutor, MindService, ThreadExecutor
+from game.minds import new_mind, remember
 from game.pathfinding import Pathfinder
 from game.processors.activity import ActivityProcessor
 from game.processors.clock import ClockProcessor
 from game.processors.conversation import ConversationProcessor
 from game.processors.decisions import DecisionProcessor
 from game.processors.intents import IntentProcessor
+from game.processors.memory import MemoryProcessor
 from game.processors.movement import MovementProcessor
+from game.processors.needs import NeedsProcessor
 from game.processors.perception import PerceptionProcessor
 from game.processors.planning import PlanningProcessor
 from game.processors.thinking import ThinkingProcessor
+from game.scenario import Plant, check_plants
 from game.town import Town
+from game.trace import Trace
 
 SCHEDULE: tuple[Callable[[Town], esper.Processor], ...] = (
     ThinkingProcessor,      # send last tick's requests as one batch, collect answers
     PlanningProcessor,      # apply day plans
     IntentProcessor,        # validate and apply decisions
-    ConversationProcessor,  # say lines, ask for the next ones
+    ConversationProcessor,  # say lines, pass on news, ask for the next ones
+    MemoryProcessor,        # apply importance ratings, reflect when enough has happened
     MovementProcessor,      # walk
     ActivityProcessor,      # end finished activities
-    PerceptionProcessor,    # notice who is near; meetings are decision points
+    NeedsProcessor,         # needs and mood move; urgent needs trigger replanning
+    PerceptionProcessor,    # notice who is near; remember them; meetings are decision points
     DecisionProcessor,      # queue plan and decide requests for the next batch
     ClockProcessor,         # advance time
 )
@@ -73,13 +83,17 @@ class ResidentState:
     walking_to: str | None
     talking: bool
     plan: DayPlan | None
+    mind: Mind
+    closeness: dict[str, float]
 
 
 class Simulation:
     """A headless town: ``Simulation("oakvale", seed=7).run(hours=24)``, then read ``events`` and ``resident()``."""
 
     def __init__(self, world: WorldDef | str | Path = "oakvale", *, seed: int = 0, brain: Brain | str = "scripted",
-                 events_sink: TextIO | None = None, keep_events: bool = True, **overrides: Any):
+                 embedder: Embedder | None = None, events_sink: TextIO | None = None, keep_events: bool = True,
+                 trace: Trace | None = None, plants: tuple[Plant, ...] = (), threaded: bool = False,
+                 **overrides: Any):
         self.world = world if isinstance(world, WorldDef) else load_world(world)
         self.seed = seed
         self.brain = load_brain(brain) if isinstance(brain, str) else brain
@@ -87,15 +101,28 @@ class Simulation:
         clock = GameClock(self.world.start_day, self.world.start_minute, self.world.start_weekday,
                           settings.tick_seconds)
         rng = random.Random(seed)
-        tilemap = self.world.tilemap
+        templates = load_templates(self.world.root)
+        fallback = ScriptedBrain()
+        executor = ThreadExecutor(self.brain, settings.think_timeout_seconds) if threaded \
+            else InlineExecutor(self.brain)
+
+        def prepare(request: Request) -> Request:
+            """Render the request's prompt from the world's templates."""
+            return replace(request, prompt=render(templates, request, self.world.name))
+
         self.town = Town(self.world, settings, clock, rng, EventLog(clock, events_sink, keep_events),
-                         MindService(InlineExecutor(self.brain)), ScriptedBrain(), rng.getrandbits(63),
-                         Pathfinder(tilemap.walkable))
+                         MindService(executor, fallback, prepare), fallback, rng.getrandbits(63),
+                         Pathfinder(self.world.tilemap.walkable), embedder or HashEmbedder(), trace or Trace())
         self._esper_world = f"npcworld-{next(_world_names)}"
+        all_plants = self.world.plants + plants
+        check_plants(plants, {p.id for p in self.world.personas}, set(self.world.tilemap.places), Path("--plant"))
         with self.active():
             for processor in SCHEDULE:
                 esper.add_processor(processor(self.town))
             self._spawn_residents()
+            for plant in all_plants:
+                remember(self.town, self.town.residents[plant.npc], "news" if plant.happening else "observation",
+                         plant.text, happening=plant.happening, importance=8 if plant.happening else None)
 
     @contextmanager
     def active(self) -> Iterator[Simulation]:
@@ -108,15 +135,17 @@ class Simulation:
             esper.switch_world(previous)
 
     def _spawn_residents(self) -> None:
-        """Create one entity per persona, standing at home, with a decision due."""
+        """Create one entity per persona, standing at home, with a mind and a decision due."""
         town = self.town
         for variant, persona in enumerate(self.world.personas):
             entity = esper.create_entity()
             spot = town.claim_spot(entity, persona.home)
             assert spot is not None, "the loader checks that every home has a walkable tile"
             place = town.tilemap.place_at(spot)
+            closeness = {other: r.closeness for other, r in persona.relationships.items()}
             for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant),
-                              Plan(), Perceived(), Acquaintance(), DecisionDue("start")):
+                              Plan(), Perceived(), Relationships(closeness), new_mind(town, persona),
+                              DecisionDue("start")):
                 esper.add_component(entity, component)
             town.residents[persona.id] = entity
             town.emit(Spawned(persona.id, place, spot[0], spot[1]))
@@ -130,6 +159,11 @@ class Simulation:
     def events(self) -> list[dict[str, Any]]:
         """Every event so far, as the JSON objects written to events.jsonl."""
         return self.town.log.records
+
+    @property
+    def trace(self) -> Trace:
+        """The decision trace: one record per answered brain request."""
+        return self.town.trace
 
     def step(self, ticks: int = 1) -> None:
         """Run ``ticks`` fixed simulation steps."""
@@ -160,14 +194,17 @@ class Simulation:
             return ResidentState(resident.id, resident.persona.name, position.tile, position.place,
                                  activity.name if activity else None, activity.kind if activity else None,
                                  path.destination if path else None, esper.has_component(entity, Talking),
-                                 esper.component_for_entity(entity, Plan).plan)
+                                 esper.component_for_entity(entity, Plan).plan,
+                                 esper.component_for_entity(entity, Mind),
+                                 dict(esper.component_for_entity(entity, Relationships).closeness))
 
     def residents(self) -> list[ResidentState]:
         """Return snapshots of every resident, in id order."""
         return [self.resident(rid) for rid in sorted(self.town.residents)]
 
     def close(self) -> None:
-        """Free this simulation's ECS world."""
+        """Stop the brain's worker (if any) and free this simulation's ECS world."""
+        self.town.mind.close()
         if self._esper_world in esper.list_worlds():
             if esper.current_world == self._esper_world:
                 esper.switch_world("default")

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 import esper
 
 from agents.brains.scripted import ScriptedBrain
+from agents.embeddings import Embedder
 from game.clock import GameClock
-from game.components import Acquaintance, Activity, Path, Position, Resident, Talking
+from game.components import Activity, Path, Position, Relationships, Resident, Talking
 from game.events import Event, EventLog
 from game.loader import WorldDef
 from game.mind import MindService
 from game.pathfinding import Pathfinder
 from game.settings import Settings
+from game.trace import Trace
 from game.worldmap import Tile, TileMap
 
 
@@ -31,10 +33,14 @@ class Town:
     fallback: ScriptedBrain
     plan_seed: int
     pathfinder: Pathfinder
+    embedder: Embedder
+    trace: Trace
     residents: dict[str, int] = field(default_factory=dict)
     """Resident id -> entity."""
     claims: dict[Tile, int] = field(default_factory=dict)
     """Tiles where a resident stands or is heading, so that two do not pick the same spot."""
+    ratings: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Importance request id -> (entity, memory id) it rates."""
 
     @property
     def tilemap(self) -> TileMap:
@@ -74,10 +80,11 @@ class Town:
 
     def in_cooldown(self, entity: int, other_id: str) -> bool:
         """Return whether ``entity`` talked with ``other_id`` too recently to start again."""
-        acquaintance = esper.try_component(entity, Acquaintance)
-        if acquaintance is None or other_id not in acquaintance.last_talk:
+        relations = esper.try_component(entity, Relationships)
+        if relations is None or other_id not in relations.last_talk:
             return False
-        return self.clock.total_minutes - acquaintance.last_talk[other_id] < self.settings.conversation_cooldown_minutes
+        since = self.clock.total_minutes - relations.last_talk[other_id]
+        return since < self.settings.conversation_cooldown_minutes
 
     def place_of(self, entity: int) -> str | None:
         """Return the place id where an entity stands."""

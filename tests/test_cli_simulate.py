@@ -14,7 +14,7 @@ REQUIRED = ("tick", "day", "time", "type")
 
 def run(out: Path, seed: int, hours: str = "24") -> bytes:
     assert main(["simulate", "--world", "oakvale", "--hours", hours, "--seed", str(seed), "--brain", "scripted",
-                 "--out", str(out), "--quiet"]) == 0
+                 "--out", str(out), "--quiet", "--embedder", "hash"]) == 0
     return (out / "events.jsonl").read_bytes()
 
 
@@ -42,7 +42,8 @@ def test_events_and_summary_format(tmp_path: Path) -> None:
 
 
 def test_world_given_as_a_path(tmp_path: Path, world_copy: Path) -> None:
-    assert main(["simulate", "--world", str(world_copy), "--hours", "1", "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert main(["simulate", "--world", str(world_copy), "--hours", "1", "--out", str(tmp_path / "o"), "--quiet",
+                 "--embedder", "hash"]) == 0
     assert (tmp_path / "o" / "events.jsonl").stat().st_size > 0
 
 

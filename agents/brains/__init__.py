@@ -9,6 +9,7 @@ from agents.protocol import Brain
 
 BACKENDS = {
     "scripted": ("agents.brains.scripted", "ScriptedBrain"),
+    "replay": ("agents.brains.replay", "ReplayBrain"),
 }
 """Brain name -> (module, class); a backend's module is imported only when it is asked for."""
 

@@ -8,8 +8,14 @@ from collections.abc import Sequence
 
 from agents.dialogue import line_to_json, scripted_line
 from agents.intents import Continue, DoActivity, GoTo, Intent, Sleep, TalkTo, Wait, intent_to_json
-from agents.plans import routine_plan
+from agents.memory import rule_importance
+from agents.plans import DayPlan, PlanBlock, insert_block, routine_plan, steps_for
 from agents.protocol import Answer, Request
+from agents.reflection import insights_to_json, scripted_insights
+from agents.rng import stable_seed
+
+FOOD_PLACES = ("cafe", "pub", "bakery")
+"""Where a hungry resident away from home goes to eat, if the map has them."""
 
 
 class ScriptedBrain:
@@ -28,20 +34,48 @@ class ScriptedBrain:
 
     def answer(self, request: Request) -> str:
         """Return the reply text for one request."""
+        rng = random.Random(request.seed)
         if request.kind == "plan":
-            sit = request.situation
-            return routine_plan(request.persona, sit.day, sit.weekday, request.seed, request.jitter).to_text()
+            return make_plan(request).to_text()
         if request.kind == "converse":
             assert request.dialogue is not None, "converse requests carry a dialogue"
-            rng = random.Random(request.seed)
-            text, end = scripted_line(request.persona, request.dialogue, request.situation.place_label, rng)
-            return line_to_json(text, end)
+            text, end, news = scripted_line(request.persona, request.dialogue, request.situation.place_label, rng,
+                                            request.mind.news)
+            return line_to_json(text, end, news)
+        if request.kind == "importance":
+            return str(rule_importance("conversation", request.subject))
+        if request.kind == "reflect":
+            return insights_to_json(scripted_insights(request.persona.first_name, request.mind))
         return intent_to_json(decide(request))
 
 
+def make_plan(request: Request) -> DayPlan:
+    """Plan the day from the routine, then make room for known happenings and urgent needs."""
+    sit, persona, mind = request.situation, request.persona, request.mind
+    plan = routine_plan(persona, sit.day, sit.weekday, request.seed, request.jitter)
+    rng = random.Random(stable_seed(request.seed, persona.id, sit.day, "happenings"))
+    for happening in sorted(mind.happenings, key=lambda h: (h.day, h.start, h.key)):
+        if happening.day != sit.day or happening.start + happening.minutes <= sit.minute:
+            continue
+        host = happening.host == persona.id
+        chance = 0.45 + 0.3 * persona.sociability + 0.3 * max(0.0, mind.closeness_to(happening.host or ""))
+        if host or rng.random() < chance:
+            plan = insert_block(plan, PlanBlock(happening.start, happening.start + happening.minutes, "leisure",
+                                                f"at {happening.title}", happening.place))
+    now = sit.minute
+    if mind.urgent == "hunger":
+        places = request.options.places if request.options else ()
+        here = sit.place if sit.place in (*FOOD_PLACES, persona.home) else None
+        where = here or next((p for p in FOOD_PLACES if p in places), persona.home)
+        plan = insert_block(plan, PlanBlock(now, now + 45, "meal", "getting something to eat, famished", where))
+    elif mind.urgent == "energy":
+        plan = insert_block(plan, PlanBlock(now, now + 90, "sleep", "a much-needed nap", persona.home))
+    return plan
+
+
 def decide(request: Request) -> Intent:
-    """The scripted policy: follow today's plan; sometimes stop to talk to someone met."""
-    sit, _persona, options = request.situation, request.persona, request.options
+    """Follow today's plan step by step; stop to talk to someone met, more readily when lonely."""
+    sit, options = request.situation, request.options
     rng = random.Random(request.seed)
     block = request.plan.block_at(sit.minute) if request.plan else None
     if options is None or block is None:
@@ -53,22 +87,24 @@ def decide(request: Request) -> Intent:
         return Continue()
     if sit.place != block.place and block.place in options.places:
         return GoTo(block.place)
-    remaining = max(1, block.end - sit.minute)
     if block.kind == "sleep":
+        remaining = max(1, block.end - sit.minute)
         return Sleep(remaining) if options.can_sleep else Wait(min(remaining, 30))
     if block.kind in ("meal", "leisure") and options.people and sit.reason != "conversation_ended":
         other = rng.choice(options.people)
         if rng.random() < 0.6 * talk_chance(request, other, block.kind):
             return TalkTo(other)
-    return DoActivity(block.activity, remaining, block.kind if block.kind != "sleep" else "leisure")
+    steps = steps_for(block, stable_seed(request.persona.id, block.start, sit.day))
+    step = next((s for s in steps if s.start <= sit.minute < s.end), block)
+    return DoActivity(step.activity, max(1, step.end - sit.minute), block.kind)
 
 
 def talk_chance(request: Request, other: str, kind: str, met: bool = False) -> float:
     """How likely the persona is to start talking with ``other`` during a block of ``kind`` (more on meeting)."""
     if kind == "sleep":
         return 0.0
-    persona = request.persona
-    relation = persona.relationships.get(other)
-    closeness = relation.closeness if relation else 0.0
-    chance = persona.sociability * (0.6 + 0.4 * closeness) + (0.2 if met else 0.0)
+    persona, mind = request.persona, request.mind
+    social = dict(mind.needs).get("social", 60)
+    lonely = 1.0 + max(0.0, 50 - social) / 100
+    chance = persona.sociability * (0.6 + 0.4 * mind.closeness_to(other)) * lonely + (0.2 if met else 0.0)
     return min(1.0, chance * (0.5 if kind == "work" else 1.0))

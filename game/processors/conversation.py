@@ -6,9 +6,11 @@ import esper
 
 from agents.dialogue import parse_line
 from agents.protocol import Dialogue, Request
-from game.components import Acquaintance, Conversation, DecisionDue, Resident, Talking
-from game.events import ConversationEnded, Said
+from game.components import Conversation, Mind, Perceived, ReplanDue, Resident, Talking
+from game.events import Said
+from game.minds import pass_on, remember, view
 from game.situation import situation
+from game.social import finish_conversation
 from game.town import Town
 
 WORDS_PER_SECOND = 2.5
@@ -38,6 +40,9 @@ class ConversationProcessor(esper.Processor):
             if request.id in waiting:
                 entity, conversation = waiting[request.id]
                 self._say(entity, conversation, request, answer.text)
+                town.trace.record(town.clock.tick, request, answer, conversation.history[-1][1], True,
+                                  to=request.dialogue.partner if request.dialogue else None,
+                                  news=conversation.last_news)
         for entity, conversation in sorted(esper.get_component(Conversation), key=lambda pair: pair[0]):
             if (conversation.waiting_for is None and town.clock.tick >= conversation.next_tick
                     and esper.entity_exists(entity)):
@@ -48,7 +53,7 @@ class ConversationProcessor(esper.Processor):
         town = self.town
         members = conversation.participants
         if not all(esper.entity_exists(m) for m in members):
-            self._finish(entity, conversation, "someone left")
+            finish_conversation(town, entity, conversation, "someone left")
             return
         speaker = members[conversation.speaker]
         partner = members[(conversation.speaker + 1) % len(members)]
@@ -56,46 +61,56 @@ class ConversationProcessor(esper.Processor):
         resident = esper.component_for_entity(speaker, Resident)
         dialogue = Dialogue(entity, partner_resident.id, partner_resident.persona.name, conversation.turn,
                             conversation.max_turns, conversation.closing, tuple(conversation.history))
-        request = Request(town.mind.next_id(), "converse", resident.id, resident.persona,
-                          situation(town, speaker, "conversation"), town.rng.getrandbits(63), dialogue=dialogue)
+        query = f"{partner_resident.persona.name} {' '.join(resident.persona.topics[:2])}"
+        mind, scored = view(town, speaker, query, partner=partner_resident.id)
+        request = town.mind.ask(Request(town.mind.next_id(), "converse", resident.id, resident.persona,
+                                        situation(town, speaker, "conversation"), town.rng.getrandbits(63),
+                                        dialogue=dialogue, mind=mind))
+        town.trace.retrieved(request.id, scored)
         conversation.waiting_for = request.id
-        town.mind.ask(request)
 
     def _say(self, entity: int, conversation: Conversation, request: Request, text: str) -> None:
-        """Say a line (or the scripted fallback's), advance the turn, and end the conversation when due."""
+        """Say a line (or the scripted fallback's), pass on news it carries, advance the turn, end when due."""
         town = self.town
         conversation.waiting_for = None
-        parsed = parse_line(text)
-        if parsed is None:
-            parsed = parse_line(town.fallback.answer(request))
-        line, end = parsed if parsed is not None else ("...", True)
+        parsed = parse_line(text) or parse_line(town.fallback.answer(request))
+        line, end, news = parsed if parsed is not None else ("...", True, None)
         dialogue = request.dialogue
         assert dialogue is not None, "converse requests carry a dialogue"
         act = "greet" if conversation.turn < 2 else ("farewell" if end or conversation.closing else "chat")
         town.emit(Said(request.npc, dialogue.partner, line, act, entity))
+        speaker, listener = town.residents[request.npc], town.residents[dialogue.partner]
+        conversation.last_news = None
+        if news is not None and pass_on(town, speaker, listener, news):
+            conversation.last_news = news
+            conversation.news.append(news)
+            _replan_if_today(town, listener, news)
+        self._overheard(speaker, conversation, request.npc, dialogue.partner_name, line)
         conversation.history.append((request.npc, line))
         conversation.turn += 1
         conversation.speaker = self.policy.next_speaker(conversation)
         seconds = max(3.0, len(line.split()) / WORDS_PER_SECOND)
         conversation.next_tick = town.clock.tick + town.clock.minutes_to_ticks(seconds / 60)
         if conversation.closing or conversation.turn >= conversation.max_turns:
-            self._finish(entity, conversation, "goodbye" if conversation.closing else "turn limit")
+            finish_conversation(town, entity, conversation, "goodbye" if conversation.closing else "turn limit")
         elif end:
             conversation.closing = True
 
-    def _finish(self, entity: int, conversation: Conversation, reason: str) -> None:
-        """End a conversation: log it, start both cooldowns, and let each side decide again."""
+    def _overheard(self, speaker: int, conversation: Conversation, speaker_id: str, partner: str, line: str) -> None:
+        """Residents near the speaker, awake and not in the conversation, note what they heard."""
         town = self.town
-        members = [m for m in conversation.participants if esper.entity_exists(m)]
-        ids = [town.resident_id(m) for m in members]
-        now = town.clock.total_minutes
-        for member in members:
-            esper.try_remove_component(member, Talking)
-            acquaintance = esper.component_for_entity(member, Acquaintance)
-            for other in ids:
-                acquaintance.last_talk[other] = now
-            esper.add_component(member, DecisionDue("conversation_ended"))
-        if len(ids) >= 2:
-            town.emit(ConversationEnded(ids[0], ids[1], entity, conversation.turn, reason))
-        esper.delete_entity(entity)
+        perceived = esper.component_for_entity(speaker, Perceived)
+        name = esper.component_for_entity(speaker, Resident).persona.first_name
+        for other in sorted(perceived.nearby):
+            if other in conversation.participants or not esper.entity_exists(other):
+                continue
+            if town.available(other) or esper.has_component(other, Talking):
+                remember(town, other, "observation", f"Heard {name} say to {partner.split(maxsplit=1)[0]}: \"{line}\"")
 
+
+def _replan_if_today(town: Town, listener: int, key: str) -> None:
+    """News of a happening later today is salient: the listener will make its plan again."""
+    mind = esper.component_for_entity(listener, Mind)
+    happening = next((h for h in mind.memory.happenings() if h.key == key), None)
+    if happening is not None and happening.day == town.clock.day:
+        esper.add_component(listener, ReplanDue("news"))

@@ -1,17 +1,18 @@
-"""DecisionProcessor: queues a plan or decide request for every resident whose decision is due."""
+"""DecisionProcessor: queues a plan or decide request for every resident whose decision or replan is due."""
 
 from __future__ import annotations
 
 import esper
 
 from agents.protocol import Request
-from game.components import DecisionDue, Path, Pending, Plan, Resident, Talking
+from game.components import DecisionDue, Path, Pending, Plan, ReplanDue, Resident, Talking
+from game.minds import view
 from game.situation import options, situation
 from game.town import Town
 
 
 class DecisionProcessor(esper.Processor):
-    """Turns DecisionDue markers into requests; a resident without today's plan asks for one first."""
+    """Turns DecisionDue and ReplanDue markers into requests; without today's plan, a resident plans first."""
 
     def __init__(self, town: Town):
         self.town = town
@@ -19,20 +20,44 @@ class DecisionProcessor(esper.Processor):
     def process(self) -> None:
         """Queue the requests that are due this tick (they leave as one batch next tick)."""
         town = self.town
+        for entity, (replan, resident) in sorted(esper.get_components(ReplanDue, Resident), key=lambda p: p[0]):
+            if not esper.has_component(entity, Pending) and not esper.has_component(entity, Talking):
+                esper.remove_component(entity, ReplanDue)
+                esper.try_remove_component(entity, DecisionDue)
+                self._plan(entity, resident, f"replan:{replan.reason}")
         due = sorted(esper.get_components(DecisionDue, Resident, Plan), key=lambda p: p[0])
         for entity, (decision, resident, plan) in due:
             if esper.has_component(entity, Pending) or esper.has_component(entity, Talking):
                 continue
-            if esper.has_component(entity, Path):
-                esper.remove_component(entity, DecisionDue)
-                continue
-            sit = situation(town, entity, decision.reason)
-            if plan.plan is None or plan.plan.day != town.clock.day:
-                request = Request(town.mind.next_id(), "plan", resident.id, resident.persona, sit,
-                                  town.plan_seed, jitter=town.settings.routine_jitter_minutes)
-            else:
-                request = Request(town.mind.next_id(), "decide", resident.id, resident.persona, sit,
-                                  town.rng.getrandbits(63), options=options(town, entity), plan=plan.plan)
             esper.remove_component(entity, DecisionDue)
-            esper.add_component(entity, Pending(request.id))
-            town.mind.ask(request)
+            if esper.has_component(entity, Path):
+                continue
+            if plan.plan is None or plan.plan.day != town.clock.day:
+                self._plan(entity, resident, decision.reason)
+            else:
+                self._decide(entity, resident, plan, decision.reason)
+
+    def _plan(self, entity: int, resident: Resident, reason: str) -> None:
+        """Ask for today's plan, with the needs, happenings and memories that bear on it."""
+        town = self.town
+        mind, scored = view(town, entity, f"plans for today: {resident.persona.occupation}")
+        request = town.mind.ask(Request(town.mind.next_id(), "plan", resident.id, resident.persona,
+                                        situation(town, entity, reason), town.plan_seed,
+                                        options=options(town, entity), jitter=town.settings.routine_jitter_minutes,
+                                        mind=mind))
+        town.trace.retrieved(request.id, scored)
+        esper.add_component(entity, Pending(request.id))
+
+    def _decide(self, entity: int, resident: Resident, plan: Plan, reason: str) -> None:
+        """Ask what to do now, with the situation, the options and the memories it calls up."""
+        town = self.town
+        sit = situation(town, entity, reason)
+        block = plan.plan.block_at(sit.minute) if plan.plan else None
+        query = " ".join(filter(None, [reason.replace(":", " "), sit.place_label, block.activity if block else "",
+                                       *(n.name for n in sit.nearby)]))
+        mind, scored = view(town, entity, query)
+        request = town.mind.ask(Request(town.mind.next_id(), "decide", resident.id, resident.persona, sit,
+                                        town.rng.getrandbits(63), options=options(town, entity), plan=plan.plan,
+                                        mind=mind))
+        town.trace.retrieved(request.id, scored)
+        esper.add_component(entity, Pending(request.id))

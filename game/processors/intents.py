@@ -6,7 +6,7 @@ import esper
 
 from agents.intents import Fallback, Intent, Wait, intent_to_json, parse_intent
 from agents.protocol import Request
-from game.components import Pending, Talking
+from game.components import Mind, Pending, Talking
 from game.events import IntentRejected
 from game.resolve import apply, check
 from game.town import Town
@@ -29,20 +29,34 @@ class IntentProcessor(esper.Processor):
             if pending is None or pending.request_id != request.id or esper.has_component(entity, Talking):
                 continue
             esper.remove_component(entity, Pending)
-            self.resolve(entity, request, parse_intent(answer.text))
+            proposed = parse_intent(answer.text)
+            applied, reason = self.resolve(entity, request, proposed)
+            town.trace.record(town.clock.tick, request, answer, _describe(proposed), reason is None, reason=reason,
+                              applied=intent_to_json(applied))
 
-    def resolve(self, entity: int, request: Request, proposed: Intent | Fallback) -> None:
-        """Apply ``proposed`` if the world allows it; otherwise log why and apply the scripted policy's choice."""
+    def resolve(self, entity: int, request: Request, proposed: Intent | Fallback) -> tuple[Intent, str | None]:
+        """Apply ``proposed`` if the world allows it; otherwise log why and apply the scripted policy's choice.
+
+        Returns the intent applied and the reason the proposal was refused (None when it was accepted).
+        """
         town = self.town
         if isinstance(proposed, Fallback):
+            reason: str | None = f"unparsed: {proposed.reason}"
             town.emit(IntentRejected(request.npc, "unparsed", proposed.reason))
         else:
             reason = check(town, entity, proposed)
             if reason is None:
                 apply(town, entity, proposed)
-                return
+                return proposed, None
             town.emit(IntentRejected(request.npc, intent_to_json(proposed), reason))
+        esper.component_for_entity(entity, Mind).emotion.nudge(-0.03)
         backup = parse_intent(town.fallback.answer(request))
         if isinstance(backup, Fallback) or check(town, entity, backup) is not None:
             backup = Wait(5)
         apply(town, entity, backup)
+        return backup, reason
+
+
+def _describe(proposed: Intent | Fallback) -> str:
+    """The parsed form of a reply, for the trace."""
+    return f"fallback: {proposed.reason}" if isinstance(proposed, Fallback) else intent_to_json(proposed)

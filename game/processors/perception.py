@@ -6,7 +6,9 @@ from collections import defaultdict
 
 import esper
 
-from game.components import DecisionDue, Pending, Perceived, Position, Resident
+from game.components import Activity, DecisionDue, Mind, Pending, Perceived, Position, Resident
+from game.minds import remember
+from game.situation import doing
 from game.town import Town
 
 
@@ -32,6 +34,7 @@ class PerceptionProcessor(esper.Processor):
                     for other, where in cells.get((cx + dx, cy + dy), ()):
                         if other != entity and self._sees(position, where):
                             near.add(other)
+            self._observe(entity, position, sorted(near - perceived.nearby))
             free = frozenset(other for other in near if town.available(other))
             met = sorted(free - perceived.free)
             perceived.nearby, perceived.free = frozenset(near), free
@@ -41,6 +44,23 @@ class PerceptionProcessor(esper.Processor):
                     if not town.in_cooldown(entity, other_id):
                         esper.add_component(entity, DecisionDue(f"met:{other_id}"))
                         break
+
+    def _observe(self, entity: int, position: Position, newcomers: list[int]) -> None:
+        """Note in memory the people newly in view and what they are doing (once per observation gap each)."""
+        town = self.town
+        activity = esper.try_component(entity, Activity)
+        if not newcomers or (activity is not None and activity.kind == "sleep"):
+            return
+        mind = esper.component_for_entity(entity, Mind)
+        now = town.clock.total_minutes
+        place = town.tilemap.places.get(position.place or "")
+        where = place.label if place else "outdoors"
+        for other in newcomers:
+            resident = esper.component_for_entity(other, Resident)
+            if now - mind.last_seen.get(resident.id, -10**9) < town.settings.observation_gap_minutes:
+                continue
+            mind.last_seen[resident.id] = now
+            remember(town, entity, "observation", f"Saw {resident.persona.name} {doing(other)} at {where}")
 
     def _sees(self, a: Position, b: Position) -> bool:
         """Return whether a resident at ``a`` notices one at ``b``: within the radius, and in the same place."""

@@ -7,11 +7,12 @@ import esper
 from agents.plans import parse_plan, routine_plan
 from game.components import DecisionDue, Pending, Plan
 from game.events import IntentRejected, PlanMade
+from game.minds import remember
 from game.town import Town
 
 
 class PlanningProcessor(esper.Processor):
-    """Applies plan answers; a plan that does not parse is replaced by the routine's plan."""
+    """Applies plan answers; a plan that does not parse, or names unknown places, is replaced by the routine's."""
 
     def __init__(self, town: Town):
         self.town = town
@@ -29,13 +30,20 @@ class PlanningProcessor(esper.Processor):
             esper.remove_component(entity, Pending)
             sit = request.situation
             plan = parse_plan(answer.text, sit.day)
+            problem = None if plan is not None else "reply is not a plan"
+            if plan is not None:
+                unknown = sorted({b.place for b in plan.blocks} - set(town.tilemap.places))
+                problem = f"plan names unknown places: {', '.join(unknown)}" if unknown else None
             source = "brain"
-            if plan is None:
-                town.emit(IntentRejected(request.npc, "plan", "reply is not a plan; using the routine"))
+            if plan is None or problem is not None:
+                town.emit(IntentRejected(request.npc, "plan", f"{problem}; using the routine"))
                 plan = routine_plan(request.persona, sit.day, sit.weekday, request.seed, request.jitter)
                 source = "routine"
             esper.add_component(entity, Plan(plan))
-            town.emit(PlanMade(request.npc, plan.day,
-                               tuple(f"{b.start // 60:02d}:{b.start % 60:02d} {b.kind} @{b.place}"
-                                     for b in plan.blocks), source))
+            blocks = tuple(f"{b.start // 60:02d}:{b.start % 60:02d} {b.kind} @{b.place}" for b in plan.blocks)
+            town.emit(PlanMade(request.npc, plan.day, blocks, source))
+            town.trace.record(town.clock.tick, request, answer, list(blocks), problem is None, reason=problem)
+            summary = "; ".join(f"{b.start // 60 % 24:02d}:{b.start % 60:02d} {b.activity} at {b.place}"
+                                for b in plan.blocks if b.kind != "sleep")
+            remember(town, entity, "plan", f"My plan for day {plan.day}: {summary}")
             esper.add_component(entity, DecisionDue(sit.reason))

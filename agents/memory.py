@@ -1,0 +1,198 @@
+"""The memory stream: what a resident observed, heard, learned and concluded, ranked for retrieval."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from agents.embeddings import Embedder
+
+MEMORY_KINDS = ("observation", "conversation", "reflection", "plan", "news", "summary")
+"""Kinds of memory."""
+
+
+@dataclass(frozen=True, slots=True)
+class Happening:
+    """Something that will happen at a place and time (a party, a meeting): the structured part of news."""
+
+    key: str
+    title: str
+    place: str
+    day: int
+    start: int
+    """Minute of the day it begins."""
+    minutes: int = 120
+    host: str | None = None
+
+
+@dataclass(slots=True)
+class Memory:
+    """One entry of a memory stream."""
+
+    id: int
+    kind: str
+    text: str
+    created: int
+    """Game minute (since the start day's midnight) it was formed."""
+    last_access: int
+    importance: int
+    """1 (mundane) to 10 (life-changing)."""
+    cites: tuple[int, ...] = ()
+    """For reflections and summaries: the memories they came from."""
+    source: str | None = None
+    """For news: the resident who told it (None when planted or witnessed)."""
+    happening: Happening | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalWeights:
+    """How retrieval weighs its three normalised scores, and how fast recency decays."""
+
+    recency: float = 1.0
+    importance: float = 1.0
+    relevance: float = 1.0
+    decay: float = 0.99
+    """Recency multiplier per game hour since the memory was last accessed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A retrieved memory with its normalised component scores and weighted total."""
+
+    memory: Memory
+    recency: float
+    importance: float
+    relevance: float
+    score: float
+
+
+def normalise(values: np.ndarray) -> np.ndarray:
+    """Min-max scale to [0, 1]; when all values are equal, every one becomes 0.5."""
+    if values.size == 0:
+        return values
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-12:
+        return np.full_like(values, 0.5, dtype=np.float64)
+    return (values - low) / (high - low)
+
+
+class MemoryStream:
+    """A resident's memories with their embeddings; bounded by ``limit`` (see ``compact``)."""
+
+    def __init__(self, embedder: Embedder, weights: RetrievalWeights | None = None, limit: int = 400):
+        self.embedder = embedder
+        self.weights = weights or RetrievalWeights()
+        self.limit = limit
+        self.memories: list[Memory] = []
+        self._vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+        self._next_id = 1
+
+    def __len__(self) -> int:
+        return len(self.memories)
+
+    def add(self, kind: str, text: str, now: int, importance: int, *, cites: tuple[int, ...] = (),
+            source: str | None = None, happening: Happening | None = None) -> Memory:
+        """Store a new memory (and its embedding); compact the stream if it grew past its limit."""
+        memory = Memory(self._next_id, kind, text, now, now, max(1, min(10, importance)), cites, source, happening)
+        self._next_id += 1
+        self.memories.append(memory)
+        self._vectors = np.vstack([self._vectors, self.embedder.embed([text])])
+        if len(self.memories) > self.limit:
+            self.compact(now)
+        return memory
+
+    def get(self, memory_id: int) -> Memory | None:
+        """Return the memory with ``memory_id`` if it is still held."""
+        for memory in reversed(self.memories):
+            if memory.id == memory_id:
+                return memory
+        return None
+
+    def retrieve(self, query: str, now: int, k: int = 6, touch: bool = True) -> list[Scored]:
+        """Return the ``k`` best memories for ``query`` at game minute ``now``; marks them accessed."""
+        if not self.memories:
+            return []
+        w = self.weights
+        hours = np.array([(now - m.last_access) / 60 for m in self.memories], dtype=np.float64)
+        recency = normalise(np.power(w.decay, np.maximum(hours, 0.0)))
+        importance = normalise(np.array([m.importance for m in self.memories], dtype=np.float64))
+        query_vector = self.embedder.embed([query])[0]
+        relevance = normalise(self._vectors.astype(np.float64) @ query_vector.astype(np.float64))
+        total = w.recency * recency + w.importance * importance + w.relevance * relevance
+        order = sorted(range(len(self.memories)), key=lambda i: (-total[i], -self.memories[i].id))[:k]
+        result = [Scored(self.memories[i], float(recency[i]), float(importance[i]), float(relevance[i]),
+                         float(total[i])) for i in order]
+        if touch:
+            for scored in result:
+                scored.memory.last_access = now
+        return result
+
+    def recent(self, count: int, since: int | None = None) -> list[Memory]:
+        """Return up to ``count`` newest memories (formed at or after ``since``), oldest first."""
+        chosen = [m for m in self.memories if since is None or m.created >= since]
+        return chosen[-count:]
+
+    def happenings(self) -> list[Happening]:
+        """Return every distinct happening this resident has heard of, by key."""
+        seen: dict[str, Happening] = {}
+        for memory in self.memories:
+            if memory.happening is not None:
+                seen.setdefault(memory.happening.key, memory.happening)
+        return list(seen.values())
+
+    def knows(self, key: str) -> bool:
+        """Return whether a memory carries the happening ``key``."""
+        return any(m.happening is not None and m.happening.key == key for m in self.memories)
+
+    def compact(self, now: int) -> None:
+        """Bound the stream: fold the oldest mundane observations (importance <= 3, over 12 h old) into a summary.
+
+        The rule: while the stream holds more than ``limit`` memories, the oldest observations with
+        importance 3 or less that were formed more than 12 game hours ago are removed, a tenth of the
+        limit at a time, and replaced by one ``summary`` memory that lists what they were about and
+        cites them. If there are none such, the oldest memories of importance 3 or less of any kind
+        but reflection and news go instead. Important memories, reflections and news are never dropped.
+        """
+        batch = max(1, self.limit // 10) + len(self.memories) - self.limit
+        old = [m for m in self.memories if m.kind == "observation" and m.importance <= 3 and now - m.created > 720]
+        if not old:
+            old = [m for m in self.memories if m.importance <= 3 and m.kind not in ("reflection", "news")]
+        drop = old[:batch]
+        if not drop:
+            return
+        subjects = sorted({_subject(m.text) for m in drop})
+        text = f"Earlier ({len(drop)} moments): " + "; ".join(subjects[:8]) + ("..." if len(subjects) > 8 else "")
+        gone = {m.id for m in drop}
+        keep = [i for i, m in enumerate(self.memories) if m.id not in gone]
+        self.memories = [self.memories[i] for i in keep]
+        self._vectors = self._vectors[keep]
+        summary = Memory(self._next_id, "summary", text, drop[-1].created, now, 2, tuple(sorted(gone)))
+        self._next_id += 1
+        self.memories.insert(0, summary)
+        self._vectors = np.vstack([self.embedder.embed([text]), self._vectors])
+
+
+def _subject(text: str) -> str:
+    """Shorten an observation to its gist for a summary (its first clause)."""
+    return re.split(r"[.;:(]", text, maxsplit=1)[0].strip()[:60]
+
+
+_IMPORTANT = {
+    10: ("died", "fire", "flood", "accident", "wedding", "born"),
+    8: ("party", "invite", "invited", "celebrat", "birthday", "festival", "ill", "sick", "hurt", "fight"),
+    6: ("news", "heard that", "secret", "worried", "love", "quit", "new job", "moving"),
+}
+
+
+def rule_importance(kind: str, text: str) -> int:
+    """Rate a memory 1-10 without a model: by kind, raised by words that usually matter."""
+    base = {"observation": 2, "conversation": 4, "reflection": 6, "plan": 3, "news": 6, "summary": 2}.get(kind, 3)
+    lowered = text.lower()
+    for level, words in _IMPORTANT.items():
+        if re.search(r"\b(" + "|".join(words) + ")", lowered):
+            return max(base, level)
+    return base

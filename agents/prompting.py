@@ -1,0 +1,118 @@
+"""Prompts as files: one template per request kind, named placeholders, loud failures, per-world overrides."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from agents.errors import ContentError
+from agents.persona import WEEKDAYS, Persona
+from agents.protocol import REQUEST_KINDS, Request
+
+PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
+"""The default templates shipped with the package."""
+
+PLACEHOLDERS = frozenset({
+    "world", "name", "age", "occupation", "traits", "background", "speech_style", "day", "weekday", "time",
+    "place", "doing", "reason", "nearby", "mood", "needs", "urgent", "current_block", "memories",
+    "relationships", "places", "people", "sleep_note", "partner", "relation", "news", "history", "turn",
+    "max_turns", "closing", "routine", "happenings", "subject",
+})
+"""Every name a template may use in braces."""
+
+
+class PromptError(ContentError):
+    """A template that uses an unknown placeholder, or a render that lacks a value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A prompt template and the file it came from."""
+
+    kind: str
+    text: str
+    path: Path
+    names: frozenset[str]
+
+    def render(self, values: dict[str, str]) -> str:
+        """Fill the template; a missing value raises PromptError naming the file and the placeholder."""
+        missing = sorted(self.names - values.keys())
+        if missing:
+            raise PromptError(self.path, missing[0], "no value for this placeholder when rendering the prompt")
+        return self.text.format(**{name: values[name] for name in self.names})
+
+
+def load_templates(world_root: Path | None = None) -> dict[str, Template]:
+    """Load the five templates; ``world_root/prompts/<kind>.txt`` overrides the packaged one."""
+    templates = {}
+    for kind in REQUEST_KINDS:
+        override = world_root / "prompts" / f"{kind}.txt" if world_root is not None else None
+        path = override if override is not None and override.exists() else PROMPTS_DIR / f"{kind}.txt"
+        templates[kind] = _load(kind, path)
+    return templates
+
+
+def _load(kind: str, path: Path) -> Template:
+    """Read one template and check its placeholders."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PromptError(path, None, f"cannot read prompt template: {exc}") from exc
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise PromptError(path, None, f"bad braces in template ({exc}); write literal braces as {{{{ and }}}}") from exc
+    for name in sorted(names - PLACEHOLDERS):
+        line = next((n for n, text_line in enumerate(text.splitlines(), 1) if "{" + name in text_line), None)
+        raise PromptError(path, name, f"unknown placeholder {{{name}}} (known: {', '.join(sorted(PLACEHOLDERS))})",
+                          line)
+    return Template(kind, text, path, frozenset(names))
+
+
+def render(templates: dict[str, Template], request: Request, world: str) -> str:
+    """Render the prompt of ``request`` with its kind's template."""
+    return templates[request.kind].render(prompt_values(request, world))
+
+
+def prompt_values(request: Request, world: str) -> dict[str, str]:
+    """Describe everything a request carries as the strings templates use."""
+    persona, sit, mind = request.persona, request.situation, request.mind
+    options, dialogue = request.options, request.dialogue
+    block = request.plan.block_at(sit.minute) if request.plan else None
+    values = _persona_values(persona) | {
+        "world": world, "day": str(sit.day), "weekday": WEEKDAYS[sit.weekday].title(),
+        "time": f"{sit.minute // 60:02d}:{sit.minute % 60:02d}", "place": sit.place_label, "doing": sit.doing,
+        "reason": sit.reason, "nearby": ", ".join(f"{n.name} ({n.doing})" for n in sit.nearby) or "nobody",
+        "mood": mind.mood, "needs": mind.needs_text or "fine",
+        "urgent": f" Urgent: you badly need to deal with your {mind.urgent}." if mind.urgent else "",
+        "current_block": (f"{block.kind} at {block.place}: {block.activity} until "
+                          f"{block.end // 60 % 24:02d}:{block.end % 60:02d}") if block else "nothing planned",
+        "memories": "\n".join(f"- [{i}] {text}" for i, text in mind.memories) or "- (nothing yet)",
+        "relationships": ", ".join(f"{r} ({c:+.1f})" for r, c in mind.closeness) or "nobody yet",
+        "places": ", ".join(options.places) if options else "",
+        "people": ", ".join(options.people) if options and options.people else "nobody",
+        "sleep_note": "" if options and options.can_sleep else " (only at home)",
+        "happenings": "; ".join(f"{h.title} at {h.place}, day {h.day} {h.start // 60:02d}:{h.start % 60:02d}"
+                                for h in mind.happenings) or "nothing",
+        "subject": request.subject,
+        "news": "; ".join(f"[{n.key}] {n.text}" for n in mind.news) or "none",
+    }
+    if dialogue is not None:
+        values |= {
+            "partner": dialogue.partner_name, "relation": f"closeness {mind.closeness_to(dialogue.partner):+.1f}",
+            "history": "\n".join(f"{speaker}: {line}" for speaker, line in dialogue.history) or "(you speak first)",
+            "turn": str(dialogue.turn + 1), "max_turns": str(dialogue.max_turns),
+            "closing": " They have said goodbye: answer with a goodbye." if dialogue.closing else "",
+        }
+    return values
+
+
+def _persona_values(persona: Persona) -> dict[str, str]:
+    """The persona's fields as prompt strings."""
+    routine = "\n".join(f"{b.start // 60:02d}:{b.start % 60:02d} {b.kind} @{'/'.join(b.places)}: {b.activity}"
+                        + ("" if len(b.days) == 7 else f" ({', '.join(WEEKDAYS[d] for d in sorted(b.days))})")
+                        for b in persona.routine)
+    return {"name": persona.name, "age": str(persona.age), "occupation": persona.occupation,
+            "traits": ", ".join(persona.traits), "background": persona.background,
+            "speech_style": persona.speech_style, "routine": routine}

@@ -1,0 +1,57 @@
+"""The decision trace: per brain request, what was asked, what memory supplied, what came back, what happened."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, TextIO
+
+from agents.memory import Scored
+from agents.protocol import Answer, Request
+
+
+class Trace:
+    """Collects one record per answered request; streams records to trace.jsonl and prompts to prompts.jsonl."""
+
+    def __init__(self, sink: TextIO | None = None, prompt_sink: TextIO | None = None, keep: bool = True):
+        self.records: list[dict[str, Any]] = []
+        self._sink = sink
+        self._prompt_sink = prompt_sink
+        self._keep = keep
+        self._retrieved: dict[int, list[dict[str, Any]]] = {}
+        self._prompts_written: set[str] = set()
+
+    def retrieved(self, request_id: int, scored: list[Scored]) -> None:
+        """Remember which memories (with their scores) went into a request."""
+        self._retrieved[request_id] = [
+            {"id": s.memory.id, "kind": s.memory.kind, "text": s.memory.text, "recency": round(s.recency, 4),
+             "importance": round(s.importance, 4), "relevance": round(s.relevance, 4), "score": round(s.score, 4)}
+            for s in scored
+        ]
+
+    def record(self, tick: int, request: Request, answer: Answer, parsed: Any, accepted: bool | None = None,
+               *, reason: str | None = None, **extra: Any) -> dict[str, Any]:
+        """Write the record of one answered request."""
+        digest = hashlib.sha256(request.prompt.encode("utf-8")).hexdigest()[:16]
+        if self._prompt_sink is not None and digest not in self._prompts_written:
+            self._prompts_written.add(digest)
+            self._prompt_sink.write(json.dumps({"prompt_hash": digest, "prompt": request.prompt},
+                                               ensure_ascii=False) + "\n")
+        record: dict[str, Any] = {
+            "tick": tick, "day": request.situation.day,
+            "time": f"{request.situation.minute // 60:02d}:{request.situation.minute % 60:02d}",
+            "npc": request.npc, "kind": request.kind, "request": request.id, "reason": request.situation.reason,
+            "prompt_hash": digest, "prompt_file": "prompts.jsonl",
+            "retrieved": self._retrieved.pop(request.id, []), "reply": answer.text, "parsed": parsed,
+            "accepted": accepted, "rejection": reason, "latency_ms": round(answer.latency_s * 1000, 3),
+            "tokens": answer.tokens, **extra,
+        }
+        if self._keep:
+            self.records.append(record)
+        if self._sink is not None:
+            self._sink.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        return record
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        """Return the kept records of one request kind."""
+        return [r for r in self.records if r["kind"] == kind]
