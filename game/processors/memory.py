@@ -26,11 +26,12 @@ class MemoryProcessor(esper.Processor):
         town = self.town
         for request, answer in town.mind.take("importance"):
             entity, memory_id = town.ratings.pop(request.id, (None, None))
+            if entity is None or memory_id is None or not esper.entity_exists(entity):
+                continue  # stale: nobody is waiting for this rating
             rating = parse_importance(answer.text)
-            if entity is not None and esper.entity_exists(entity) and rating is not None:
-                memory = esper.component_for_entity(entity, Mind).memory.get(memory_id or 0)
-                if memory is not None:
-                    memory.importance = rating
+            memory = esper.component_for_entity(entity, Mind).memory.get(memory_id)
+            if memory is not None and rating is not None:
+                memory.importance = rating
             town.trace.record(town.clock.tick, request, answer, rating, rating is not None,
                               reason=None if rating is not None else "no rating in reply; kept the rule-based one")
         for request, answer in town.mind.take("reflect"):
