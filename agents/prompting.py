@@ -15,7 +15,7 @@ PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 
 PLACEHOLDERS = frozenset({
     "world", "name", "age", "occupation", "traits", "background", "speech_style", "day", "weekday", "time",
-    "place", "doing", "reason", "nearby", "mood", "needs", "urgent", "current_block", "memories",
+    "place", "place_id", "doing", "reason", "nearby", "mood", "needs", "urgent", "current_block", "memories",
     "relationships", "places", "people", "sleep_note", "partner", "relation", "news", "history", "turn",
     "max_turns", "closing", "routine", "happenings", "subject",
 })
@@ -82,13 +82,14 @@ def prompt_values(request: Request, world: str) -> dict[str, str]:
     block = request.plan.block_at(sit.minute) if request.plan else None
     values = _persona_values(persona) | {
         "world": world, "day": str(sit.day), "weekday": WEEKDAYS[sit.weekday].title(),
-        "time": f"{sit.minute // 60:02d}:{sit.minute % 60:02d}", "place": sit.place_label, "doing": sit.doing,
+        "time": f"{sit.minute // 60:02d}:{sit.minute % 60:02d}", "place": sit.place_label,
+        "place_id": sit.place or "outdoors", "doing": sit.doing,
         "reason": sit.reason, "nearby": ", ".join(f"{n.name} ({n.doing})" for n in sit.nearby) or "nobody",
         "mood": mind.mood, "needs": mind.needs_text or "fine",
         "urgent": f" Urgent: you badly need to deal with your {mind.urgent}." if mind.urgent else "",
         "current_block": (f"{block.kind} at {block.place}: {block.activity} until "
                           f"{block.end // 60 % 24:02d}:{block.end % 60:02d}") if block else "nothing planned",
-        "memories": "\n".join(f"- [{i}] {text}" for i, text in mind.memories) or "- (nothing yet)",
+        "memories": "\n".join(f"- [{i}] {_short(text)}" for i, text in mind.memories) or "- (nothing yet)",
         "relationships": ", ".join(f"{r} ({c:+.1f})" for r, c in mind.closeness) or "nobody yet",
         "places": ", ".join(options.places) if options else "",
         "people": ", ".join(options.people) if options and options.people else "nobody",
@@ -106,6 +107,11 @@ def prompt_values(request: Request, world: str) -> dict[str, str]:
             "closing": " They have said goodbye: answer with a goodbye." if dialogue.closing else "",
         }
     return values
+
+
+def _short(text: str, limit: int = 72) -> str:
+    """Cut a memory to ``limit`` characters at a word, so prompts stay small."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
 
 
 def _persona_values(persona: Persona) -> dict[str, str]:

@@ -131,6 +131,8 @@ class Answer:
     text: str
     latency_s: float = 0.0
     tokens: int | None = None
+    error: str | None = None
+    """Why the backend could not answer (server down, timeout...); the world then falls back."""
 
 
 class BrainFatalError(RuntimeError):

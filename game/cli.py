@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from agents.embeddings import Embedder
 from agents.errors import ContentError
-from agents.protocol import BrainFatalError
+from agents.protocol import Brain, BrainFatalError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +25,6 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder for events.jsonl, trace.jsonl, prompts.jsonl and summary.json")
     sim.add_argument("--record", type=Path, default=None, metavar="CASSETTE",
                      help="record every brain request and answer to this cassette file")
-    sim.add_argument("--cassette", type=Path, default=None, help="the cassette that --brain replay answers from")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
     play = sub.add_parser("play", help="open the town in a window")
     _common(play)
@@ -38,13 +39,51 @@ def _common(parser: argparse.ArgumentParser) -> None:
     """Add the flags that every run shares."""
     parser.add_argument("--world", default="oakvale", help="a world name under worlds/ or a world folder")
     parser.add_argument("--seed", type=int, default=0, help="seed of the world's random generator")
-    parser.add_argument("--brain", default="scripted", help="which brain drives the residents: scripted, replay")
     parser.add_argument("--embedder", default="minilm", choices=("minilm", "hash"),
                         help="sentence embeddings for memory retrieval (default minilm, offline; hash is fastest)")
     parser.add_argument("--plant", action="append", default=[], metavar="'NPC: TEXT'",
                         help="plant a memory in a resident at the start (repeatable)")
     parser.add_argument("--plant-event", action="append", default=[], metavar="'HOST|TITLE|PLACE|DAY|HH:MM[|MIN]'",
                         help="plant news of a happening that HOST is hosting (repeatable)")
+    brains = parser.add_argument_group("brains")
+    brains.add_argument("--brain", default="scripted", help="scripted, local, openai or replay (default scripted)")
+    brains.add_argument("--model", default=None,
+                        help="local: a model folder or a cached hub id; openai: the served model's name")
+    brains.add_argument("--cassette", type=Path, default=None, help="replay: the cassette to answer from")
+    brains.add_argument("--device", default="auto", help="local: auto (CUDA where present), cpu, cuda, cuda:1...")
+    brains.add_argument("--dtype", default="auto", help="local: auto, fp32, bf16 or fp16")
+    brains.add_argument("--threads", type=int, default=None, help="local: torch threads")
+    brains.add_argument("--temperature", type=float, default=0.0, help="local/openai: 0 is greedy (default)")
+    brains.add_argument("--top-p", type=float, default=1.0, help="local: nucleus sampling when temperature > 0")
+    brains.add_argument("--allow-download", action="store_true", help="local: fetch a hub model not in the cache")
+    brains.add_argument("--base-url", action="append", default=[],
+                        help="openai: server base URL, e.g. http://127.0.0.1:8000/v1 (repeat for round-robin)")
+    brains.add_argument("--api-key", default=None, help="openai: API key (else read from --api-key-env)")
+    brains.add_argument("--api-key-env", default="OPENAI_API_KEY", help="openai: variable holding the API key")
+    brains.add_argument("--timeout", type=float, default=10.0, help="openai: seconds per request (default 10)")
+    brains.add_argument("--retries", type=int, default=2, help="openai: retries on 429 and 5xx (default 2)")
+    brains.add_argument("--concurrency", type=int, default=16, help="openai: requests in flight (default 16)")
+    brains.add_argument("--response-format", default="json_schema", choices=("json_schema", "json_object", "none"),
+                        help="openai: structured-output dialect (vLLM/SGLang: json_schema; llama.cpp: json_object)")
+
+
+def brain_from_args(args: argparse.Namespace) -> Brain:
+    """Build the chosen brain with its flags (environment variables are read here, at the entry point)."""
+    from agents.brains import load_brain
+    options: dict[str, Any] = {}
+    if args.brain == "replay":
+        options = {"cassette": args.cassette}
+    elif args.brain == "local":
+        threads = args.threads or (max(1, (os.cpu_count() or 2) - 1) if args.command == "play" else None)
+        options = {"model": args.model, "device": args.device, "dtype": args.dtype, "threads": threads,
+                   "temperature": args.temperature, "top_p": args.top_p, "seed": args.seed,
+                   "allow_download": args.allow_download}
+    elif args.brain == "openai":
+        options = {"base_url": args.base_url or ["http://127.0.0.1:8000/v1"], "model": args.model or "default",
+                   "api_key": args.api_key or os.environ.get(args.api_key_env), "timeout": args.timeout,
+                   "retries": args.retries, "concurrency": args.concurrency, "dialect": args.response_format,
+                   "temperature": args.temperature}
+    return load_brain(args.brain, **options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,15 +93,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from game.scenario import parse_event_flag, parse_plant_flag
         plants = tuple(parse_plant_flag(p) for p in args.plant) + tuple(parse_event_flag(p) for p in args.plant_event)
         embedder = _embedder(args.embedder)
+        brain = brain_from_args(args)
         if args.command == "simulate":
             from game.headless import simulate
-            simulate(args.world, hours=args.hours, seed=args.seed, brain=args.brain, out=args.out, embedder=embedder,
-                     plants=plants, record=args.record, cassette=args.cassette,
-                     progress=not args.quiet and sys.stderr.isatty())
+            simulate(args.world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
+                     plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty())
             return 0
         from game.app import play
         width, _, height = args.size.partition("x")
-        return play(args.world, seed=args.seed, brain=args.brain, frames=args.frames, embedder=embedder,
+        return play(args.world, seed=args.seed, brain=brain, frames=args.frames, embedder=embedder,
                     plants=plants, screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)))
     except ContentError as exc:
         print(f"npcworld: error: {exc}", file=sys.stderr)

@@ -11,23 +11,22 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from agents.brains import load_brain
 from agents.brains.replay import RecordingBrain
 from agents.embeddings import Embedder
+from agents.protocol import Brain
 from game.scenario import Plant
 from game.simulation import Simulation
 from game.trace import Trace
 
 
-def simulate(world: str | Path, *, hours: float, seed: int, brain: str, out: Path, embedder: Embedder,
-             plants: tuple[Plant, ...] = (), record: Path | None = None, cassette: Path | None = None,
-             progress: bool = False) -> dict[str, Any]:
+def simulate(world: str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
+             plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False) -> dict[str, Any]:
     """Run ``hours`` of game time; write events.jsonl, trace.jsonl, prompts.jsonl and summary.json in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     names = ("events.jsonl", "trace.jsonl", "prompts.jsonl")
     partial = {name: out / f"{name}.partial" for name in names}
     began = time.perf_counter()
-    mind = load_brain(brain, cassette=cassette) if brain == "replay" else load_brain(brain)
+    mind = brain
     with ExitStack() as stack:
         files = {name: stack.enter_context(path.open("w", encoding="utf-8")) for name, path in partial.items()}
         if record is not None:

@@ -17,6 +17,7 @@ from game.components import (
     Talking,
 )
 from game.events import ActivityStarted, ConversationStarted, MoveStarted, Said
+from game.situation import may_enter
 from game.town import Town
 
 
@@ -32,6 +33,8 @@ def check(town: Town, entity: int, intent: Intent) -> str | None:
                 return f"'{place}' has no walkable tile"
             if position.place == place:
                 return f"already at {place}"
+            if not may_enter(persona, town.tilemap.places[place]):
+                return f"'{place}' is someone else's home"
         case TalkTo(person):
             return _check_talk(town, entity, person)
         case Sleep():

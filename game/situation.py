@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import esper
 
+from agents.persona import Persona
 from agents.protocol import Nearby, Options, Situation
 from game.components import Activity, Path, Perceived, Position, Resident, Talking
 from game.town import Town
+from game.worldmap import Place
 
 
 def doing(entity: int) -> str:
@@ -46,5 +48,12 @@ def options(town: Town, entity: int) -> Options:
             other_id = town.resident_id(other)
             if not town.in_cooldown(entity, other_id):
                 people.append(other_id)
-    places = tuple(sorted(p.id for p in town.tilemap.places.values() if p.tiles))
+    places = tuple(sorted(p.id for p in town.tilemap.places.values() if p.tiles and may_enter(resident.persona, p)))
     return Options(places, tuple(people), position.place == resident.persona.home)
+
+
+def may_enter(persona: Persona, place: Place) -> bool:
+    """Homes are private: a resident goes into its own, or one its routine names (a standing visit)."""
+    if place.kind != "home" or place.id == persona.home:
+        return True
+    return any(persona.resolve_place(where) == place.id for block in persona.routine for where in block.places)

@@ -44,7 +44,7 @@ class Trace:
             "prompt_hash": digest, "prompt_file": "prompts.jsonl",
             "retrieved": self._retrieved.pop(request.id, []), "reply": answer.text, "parsed": parsed,
             "accepted": accepted, "rejection": reason, "latency_ms": round(answer.latency_s * 1000, 3),
-            "tokens": answer.tokens, **extra,
+            "tokens": answer.tokens, "error": answer.error, **extra,
         }
         if self._keep:
             self.records.append(record)

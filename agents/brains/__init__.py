@@ -10,6 +10,8 @@ from agents.protocol import Brain
 BACKENDS = {
     "scripted": ("agents.brains.scripted", "ScriptedBrain"),
     "replay": ("agents.brains.replay", "ReplayBrain"),
+    "local": ("agents.brains.local", "LocalBrain"),
+    "openai": ("agents.brains.openai", "OpenAIBrain"),
 }
 """Brain name -> (module, class); a backend's module is imported only when it is asked for."""
 

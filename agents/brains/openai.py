@@ -1,0 +1,160 @@
+"""The openai brain: chat completions from any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama).
+
+Concurrent requests from a bounded pool, short timeouts, bounded retries on 429 and 5xx only, JSON-schema
+output where the server supports it, several base URLs in turn, and a circuit breaker so that a dead
+server costs one timeout, not one per resident: while it is open, answers come back empty at once and
+the world's scripted fallback decides, until the server answers again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from agents.candidates import decision_schema
+from agents.protocol import Answer, Request
+
+DIALECTS = ("json_schema", "json_object", "none")
+"""How the server takes structured output: OpenAI/vLLM/SGLang style, llama.cpp style, or not at all."""
+
+_MAX_TOKENS = {"decide": 64, "converse": 80, "plan": 300, "importance": 8, "reflect": 200}
+
+
+class ServerError(Exception):
+    """One failed call: status (None for network errors and timeouts) and whether it may be retried."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float = 0.0):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class OpenAIBrain:
+    """Asks an OpenAI-compatible server; every reply is validated by the world like any other."""
+
+    name = "openai"
+
+    def __init__(self, base_url: str | Sequence[str] = "http://127.0.0.1:8000/v1", model: str = "default", *,
+                 api_key: str | None = None, timeout: float = 10.0, retries: int = 2, concurrency: int = 16,
+                 dialect: str = "json_schema", temperature: float = 0.0, breaker_failures: int = 3,
+                 breaker_seconds: float = 5.0, backoff: float = 0.25):
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise ValueError("the openai brain needs at least one --base-url")
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown response format dialect '{dialect}' (expected one of: {', '.join(DIALECTS)})")
+        self.urls = [u.rstrip("/") for u in urls]
+        self.model, self.api_key, self.timeout, self.retries = model, api_key, timeout, retries
+        self.dialect, self.temperature, self.backoff = dialect, temperature, backoff
+        self.breaker_failures, self.breaker_seconds = breaker_failures, breaker_seconds
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="openai")
+        self._turn = itertools.count()
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._open_until = 0.0
+        self.calls = 0
+
+    def think(self, requests: Sequence[Request]) -> list[Answer]:
+        """Send every request concurrently and wait for all (each bounded by timeout and retries)."""
+        return list(self._pool.map(self._one, requests))
+
+    def close(self) -> None:
+        """Stop the connection pool."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _one(self, request: Request) -> Answer:
+        """Answer one request, or return an empty answer with the reason."""
+        began = time.perf_counter()
+        with self._lock:
+            if time.monotonic() < self._open_until:
+                return Answer(request.id, "", 0.0, None, "server marked down; using the fallback")
+            url = self.urls[next(self._turn) % len(self.urls)]
+        try:
+            text, tokens = self._call(url, request)
+        except ServerError as exc:
+            self._failed()
+            return Answer(request.id, "", time.perf_counter() - began, None, str(exc))
+        with self._lock:
+            self._failures = 0
+        return Answer(request.id, text, time.perf_counter() - began, tokens)
+
+    def _failed(self) -> None:
+        """Count a failure; after several in a row, stop calling for a while."""
+        with self._lock:
+            self._failures += 1
+            if self._failures >= self.breaker_failures:
+                self._open_until = time.monotonic() + self.breaker_seconds
+                self._failures = 0
+
+    def _call(self, url: str, request: Request) -> tuple[str, int | None]:
+        """POST one chat completion, retrying 429 and 5xx with backoff; other errors fail at once."""
+        body = self._body(request)
+        for attempt in range(self.retries + 1):
+            try:
+                return self._post(url, body)
+            except ServerError as exc:
+                retryable = exc.status == 429 or (exc.status is not None and exc.status >= 500)
+                if not retryable or attempt == self.retries:
+                    raise
+                time.sleep(min(2.0, max(exc.retry_after, self.backoff * 2 ** attempt)))
+        raise ServerError("unreachable")  # pragma: no cover - the loop always returns or raises
+
+    def _body(self, request: Request) -> dict[str, Any]:
+        """The chat-completion body: the prompt, limits, and structured output for this kind."""
+        body: dict[str, Any] = {"model": self.model, "messages": [{"role": "user", "content": request.prompt}],
+                                "max_tokens": _MAX_TOKENS.get(request.kind, 64), "temperature": self.temperature}
+        schema = _schema(request)
+        if schema is not None and self.dialect == "json_schema":
+            body["response_format"] = {"type": "json_schema",
+                                       "json_schema": {"name": request.kind, "schema": schema, "strict": True}}
+        elif schema is not None and self.dialect == "json_object":
+            body["response_format"] = {"type": "json_object", "schema": schema}
+        return body
+
+    def _post(self, url: str, body: dict[str, Any]) -> tuple[str, int | None]:
+        """One HTTP call; returns the message content and the total tokens."""
+        data = json.dumps(body).encode("utf-8")
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        http = urllib.request.Request(f"{url}/chat/completions", data=data, headers=headers, method="POST")
+        with self._lock:
+            self.calls += 1
+        try:
+            with urllib.request.urlopen(http, timeout=self.timeout) as response:
+                payload = json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            retry_after = float(exc.headers.get("Retry-After", 0) or 0) if exc.headers else 0.0
+            raise ServerError(f"HTTP {exc.code} from {url}", exc.code, retry_after) from exc
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+            raise ServerError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from exc
+        except ValueError as exc:
+            raise ServerError(f"{url} answered with something that is not JSON") from exc
+        try:
+            content = payload["choices"][0]["message"]["content"] or ""
+        except (KeyError, IndexError, TypeError) as exc:
+            raise ServerError(f"{url} answered without choices[0].message.content") from exc
+        usage = payload.get("usage") or {}
+        return str(content), usage.get("total_tokens") if isinstance(usage, dict) else None
+
+
+def _schema(request: Request) -> dict[str, Any] | None:
+    """The JSON schema a reply of this kind must follow, where there is one."""
+    if request.kind == "decide":
+        return decision_schema(request)
+    if request.kind == "converse":
+        properties: dict[str, Any] = {"say": {"type": "string", "maxLength": 240}, "end": {"type": "boolean"}}
+        if request.mind.news:
+            properties["news"] = {"enum": [n.key for n in request.mind.news]}
+        return {"type": "object", "properties": properties, "required": ["say", "end"], "additionalProperties": False}
+    if request.kind == "importance":
+        return {"type": "object", "properties": {"importance": {"type": "integer", "minimum": 1, "maximum": 10}},
+                "required": ["importance"], "additionalProperties": False}
+    return None
