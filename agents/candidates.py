@@ -7,9 +7,8 @@ produce one of these, so an invalid intent cannot come out of them.
 from __future__ import annotations
 
 from agents.intents import Continue, DoActivity, GoTo, Intent, Sleep, TalkTo, Wait, intent_to_json
-from agents.plans import steps_for
+from agents.plans import current_step
 from agents.protocol import Request
-from agents.rng import stable_seed
 
 DEFAULT_SLEEP = 480
 """Minutes of sleep offered when no plan block says how long."""
@@ -24,8 +23,7 @@ def decision_candidates(request: Request) -> list[str]:
     remaining = max(1, min(960, block.end - sit.minute)) if block else 60
     intents: list[Intent] = []
     if block is not None and block.kind != "sleep":
-        steps = steps_for(block, stable_seed(request.persona.id, block.start, sit.day))
-        step = next((s for s in steps if s.start <= sit.minute < s.end), block)
+        step = current_step(request.persona.id, block, sit)
         intents.append(DoActivity(step.activity[:80], max(1, step.end - sit.minute), block.kind))
         if step.activity != block.activity:
             intents.append(DoActivity(block.activity[:80], remaining, block.kind))
@@ -68,3 +66,20 @@ def _object(properties: dict[str, object]) -> dict[str, object]:
 
 IMPORTANCE_CANDIDATES = [str(n) for n in range(1, 11)]
 """Valid replies to an importance request."""
+
+
+def decision_is_valid(request: Request, intent: object) -> bool:
+    """Whether the world would accept ``intent`` from this resident now (the checks that need no map)."""
+    options, sit = request.options, request.situation
+    if options is None:
+        return False
+    match intent:
+        case GoTo(place):
+            return place in options.places and place != sit.place
+        case TalkTo(person):
+            return person in options.people
+        case Sleep():
+            return options.can_sleep
+        case DoActivity() | Wait() | Continue():
+            return True
+    return False

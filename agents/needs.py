@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 NEED_NAMES = ("energy", "hunger", "social", "fun")
 """Each need is a level from 0 (desperate) to 100 (fully satisfied); 'hunger' 100 means well fed."""
@@ -32,13 +32,15 @@ class Needs:
     hunger: float = 80.0
     social: float = 60.0
     fun: float = 60.0
+    weights: dict[str, float] = field(default_factory=dict)
+    """Per-need multipliers of how fast it runs down (a persona's [needs] table)."""
 
     def update(self, doing: str, minutes: float) -> None:
         """Advance the needs by ``minutes`` spent ``doing`` (an activity kind, "talking" or "walking")."""
         hours = minutes / 60
         gain = _GAIN.get(doing, {})
         for name in NEED_NAMES:
-            level = getattr(self, name) + (_DRAIN[name] + gain.get(name, 0.0)) * hours
+            level = getattr(self, name) + (_DRAIN[name] * self.weights.get(name, 1.0) + gain.get(name, 0.0)) * hours
             setattr(self, name, min(100.0, max(0.0, level)))
 
     def urgent(self) -> str | None:

@@ -69,6 +69,14 @@ class Persona:
     routine: tuple[RoutineBlock, ...] = ()
     retrieval: dict[str, float] = field(default_factory=dict)
     """Overrides of the world's retrieval weights: any of "recency", "importance", "relevance"."""
+    goals: tuple[str, ...] = ()
+    """What the resident is working towards; prompts show them with the background."""
+    needs: dict[str, float] = field(default_factory=dict)
+    """How fast each need runs down, relative to everyone's (1.0 is usual)."""
+    memories: tuple[tuple[str, int | None], ...] = ()
+    """Memories the resident starts with: (text, importance or None for the rule-based rating)."""
+    preserved: dict[str, str] = field(default_factory=dict)
+    """Fields kept verbatim from an imported character card that have no place of ours."""
     source: Path | None = None
 
     @property

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from agents.errors import ContentError
+from agents.errors import ContentError, ContentErrorList
 from agents.persona import (
     BLOCK_KINDS,
     SPEECH_PLACEHOLDERS,
@@ -19,43 +21,108 @@ from agents.persona import (
 )
 from agents.tomlfile import Table, TomlDoc
 
+T = TypeVar("T")
+
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _PERSONA_KEYS = ("name", "age", "occupation", "traits", "background", "speech_style", "home", "workplace",
-                 "work_days", "sociability", "topics", "speech", "relationships", "routine", "retrieval")
+                 "work_days", "sociability", "topics", "goals", "speech", "relationships", "routine", "retrieval",
+                 "needs", "memories", "preserved")
+"""Every top-level key a persona file may have (docs/personas.md explains each; the JSON Schema lists them)."""
+
+NEED_KEYS = ("energy", "hunger", "social", "fun")
+"""Keys of the [needs] table."""
+
+SPEECH_KEYS = ("greetings", "smalltalk", "farewells")
+"""Keys of the [speech] table."""
+
+BLOCK_KEYS = ("at", "kind", "activity", "place", "places", "days")
+"""Keys of a [[routine]] block."""
+
+
+class _Collector:
+    """Runs field readers, keeping every ContentError instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.errors: list[ContentError] = []
+
+    def get(self, read: Callable[[], T], default: T) -> T:
+        """Return ``read()``, or ``default`` after noting its error."""
+        try:
+            return read()
+        except ContentError as exc:
+            self.errors.extend(exc.errors if isinstance(exc, ContentErrorList) else [exc])
+            return default
 
 
 def load_persona(path: Path) -> Persona:
-    """Read and validate one persona file; the persona's id is the file name without ``.toml``."""
+    """Read and validate one persona file; the id is the file name without ``.toml``.
+
+    Every problem in the file is reported (ContentErrorList lists them; it reads like the first one).
+    """
     persona_id = path.stem
     if not _ID.match(persona_id):
         raise ContentError(path, None, "file name must be a lowercase id (letters, digits, _), "
                            f"e.g. 'mara.toml'; got '{path.name}'")
     root = TomlDoc(path).root()
-    root.check_keys(_PERSONA_KEYS)
-    workplace = root.get("workplace", str, None)
-    work_days = _weekdays(root, "work_days", root.strings("work_days", (), max_len=7))
+    found = _Collector()
+    for key in root.data:
+        if key not in _PERSONA_KEYS:
+            found.get(lambda: root.check_keys(_PERSONA_KEYS), None)
+            break
+    workplace = found.get(lambda: root.get("workplace", str, None), None)
+    no_days: set[int] = set()
+    work_days = found.get(lambda: _weekdays(root, "work_days", root.strings("work_days", (), max_len=7)), no_days)
     if work_days and workplace is None:
-        root_error = root.error("work_days", "work days are given but there is no 'workplace'")
-        raise root_error
-    return Persona(
+        found.errors.append(root.error("work_days", "work days are given but there is no 'workplace'"))
+    persona = Persona(
         id=persona_id,
-        name=_bounded(root, "name", 60),
-        age=_age(root),
-        occupation=_bounded(root, "occupation", 60),
-        traits=root.strings("traits", min_len=1, max_len=12, max_chars=60),
-        background=_bounded(root, "background", 1200),
-        speech_style=_bounded(root, "speech_style", 300),
-        home=root.get("home", str),
+        name=found.get(lambda: _bounded(root, "name", 60), persona_id),
+        age=found.get(lambda: _age(root), 0),
+        occupation=found.get(lambda: _bounded(root, "occupation", 60), ""),
+        traits=found.get(lambda: root.strings("traits", min_len=1, max_len=12, max_chars=60), ()),
+        background=found.get(lambda: _bounded(root, "background", 1200), ""),
+        speech_style=found.get(lambda: _bounded(root, "speech_style", 300), ""),
+        home=found.get(lambda: root.get("home", str), ""),
         workplace=workplace,
         work_days=frozenset(work_days),
-        sociability=root.number("sociability", 0.0, 1.0, 0.5),
-        topics=root.strings("topics", min_len=1, max_len=12, max_chars=120),
-        speech=_speech(root.table("speech", required=True)),
-        relationships=_relationships(root.table("relationships"), persona_id),
-        routine=_routine(root, frozenset(work_days), workplace),
-        retrieval=_retrieval(root.table("retrieval")),
+        sociability=found.get(lambda: root.number("sociability", 0.0, 1.0, 0.5), 0.5),
+        topics=found.get(lambda: root.strings("topics", min_len=1, max_len=12, max_chars=120), ()),
+        goals=found.get(lambda: root.strings("goals", (), max_len=8, max_chars=200), ()),
+        speech=found.get(lambda: _speech(root.table("speech", required=True)), SpeechBook((), (), ())),
+        relationships=found.get(lambda: _relationships(root.table("relationships"), persona_id), {}),
+        routine=found.get(lambda: _routine(root, frozenset(work_days), workplace), ()),
+        retrieval=found.get(lambda: _retrieval(root.table("retrieval")), {}),
+        needs=found.get(lambda: _needs(root.table("needs")), {}),
+        memories=found.get(lambda: _memories(root), ()),
+        preserved=found.get(lambda: _preserved(root.table("preserved")), {}),
         source=path,
     )
+    if found.errors:
+        raise found.errors[0] if len(found.errors) == 1 else ContentErrorList(found.errors)
+    return persona
+
+
+def _needs(table: Table) -> dict[str, float]:
+    """Read [needs]: how fast each need runs down compared with most people (0.2 to 5)."""
+    table.check_keys(NEED_KEYS)
+    return {key: table.number(key, 0.2, 5.0) for key in NEED_KEYS if key in table.data}
+
+
+def _memories(root: Table) -> tuple[tuple[str, int | None], ...]:
+    """Read [[memories]]: text and an optional importance (1-10)."""
+    seeds = []
+    for table in root.tables("memories"):
+        table.check_keys(("text", "importance"))
+        importance = table.get("importance", int, None)
+        if importance is not None and not 1 <= importance <= 10:
+            raise table.error("importance", f"must be between 1 and 10, got {importance}")
+        seeds.append((_bounded(table, "text", 400), importance))
+    return tuple(seeds)
+
+
+def _preserved(table: Table) -> dict[str, str]:
+    """Read [preserved]: strings kept from an imported character card."""
+    return {key: table.get(key, str, empty_ok=True) for key in sorted(table.data)}
 
 
 def _bounded(table: Table, key: str, limit: int) -> str:
@@ -86,7 +153,7 @@ def _weekdays(table: Table, key: str, names: tuple[str, ...]) -> set[int]:
 
 def _speech(table: Table) -> SpeechBook:
     """Read the [speech] table and check every line's placeholders."""
-    table.check_keys(("greetings", "smalltalk", "farewells"))
+    table.check_keys(SPEECH_KEYS)
     book = SpeechBook(
         greetings=table.strings("greetings", min_len=1, max_len=20, max_chars=200),
         smalltalk=table.strings("smalltalk", min_len=1, max_len=40, max_chars=300),
@@ -147,7 +214,7 @@ def _routine(root: Table, work_days: frozenset[int], workplace: str | None) -> t
 
 def _block(table: Table, work_days: frozenset[int], workplace: str | None) -> RoutineBlock:
     """Read one routine block."""
-    table.check_keys(("at", "kind", "activity", "place", "places", "days"))
+    table.check_keys(BLOCK_KEYS)
     start = parse_hhmm(table.get("at", str))
     if start is None:
         raise table.error("at", f"expected a time as \"HH:MM\", got {table.data['at']!r}")

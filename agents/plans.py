@@ -5,9 +5,13 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from agents.persona import Persona, RoutineBlock
 from agents.rng import stable_seed
+
+if TYPE_CHECKING:
+    from agents.protocol import Situation
 
 DAY = 24 * 60
 """Minutes in a day."""
@@ -141,3 +145,9 @@ def steps_for(block: PlanBlock, seed: int) -> list[PlanBlock]:
             steps.append(PlanBlock(cursor, cursor + 10, block.kind, fillers[1], block.place))
             cursor += 10
     return steps
+
+
+def current_step(persona_id: str, block: PlanBlock, situation: Situation) -> PlanBlock:
+    """The step of ``block`` that covers the situation's minute (steps are seeded by persona, block and day)."""
+    steps = steps_for(block, stable_seed(persona_id, block.start, situation.day))
+    return next((s for s in steps if s.start <= situation.minute < s.end), block)

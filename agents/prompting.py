@@ -8,6 +8,7 @@ from pathlib import Path
 
 from agents.errors import ContentError
 from agents.persona import WEEKDAYS, Persona
+from agents.plans import current_step
 from agents.protocol import REQUEST_KINDS, Request
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
@@ -79,7 +80,6 @@ def prompt_values(request: Request, world: str) -> dict[str, str]:
     """Describe everything a request carries as the strings templates use."""
     persona, sit, mind = request.persona, request.situation, request.mind
     options, dialogue = request.options, request.dialogue
-    block = request.plan.block_at(sit.minute) if request.plan else None
     values = _persona_values(persona) | {
         "world": world, "day": str(sit.day), "weekday": WEEKDAYS[sit.weekday].title(),
         "time": f"{sit.minute // 60:02d}:{sit.minute % 60:02d}", "place": sit.place_label,
@@ -87,8 +87,7 @@ def prompt_values(request: Request, world: str) -> dict[str, str]:
         "reason": sit.reason, "nearby": ", ".join(f"{n.name} ({n.doing})" for n in sit.nearby) or "nobody",
         "mood": mind.mood, "needs": mind.needs_text or "fine",
         "urgent": f" Urgent: you badly need to deal with your {mind.urgent}." if mind.urgent else "",
-        "current_block": (f"{block.kind} at {block.place}: {block.activity} until "
-                          f"{block.end // 60 % 24:02d}:{block.end % 60:02d}") if block else "nothing planned",
+        "current_block": _block_text(request),
         "memories": "\n".join(f"- [{i}] {_short(text)}" for i, text in mind.memories) or "- (nothing yet)",
         "relationships": ", ".join(f"{r} ({c:+.1f})" for r, c in mind.closeness) or "nobody yet",
         "places": ", ".join(options.places) if options else "",
@@ -109,6 +108,22 @@ def prompt_values(request: Request, world: str) -> dict[str, str]:
     return values
 
 
+def _block_text(request: Request) -> str:
+    """Describe the plan block and step the resident is in (what its plan says to do now)."""
+    sit = request.situation
+    block = request.plan.block_at(sit.minute) if request.plan else None
+    if block is None:
+        return "nothing planned"
+    text = f"{block.kind} at {block.place}: {block.activity} until {_clock(block.end)}"
+    step = current_step(request.persona.id, block, sit)
+    return text if step.activity == block.activity else f"{text} (now: {step.activity} until {_clock(step.end)})"
+
+
+def _clock(minute: int) -> str:
+    """HH:MM of a minute, wrapping past midnight."""
+    return f"{minute // 60 % 24:02d}:{minute % 60:02d}"
+
+
 def _short(text: str, limit: int = 72) -> str:
     """Cut a memory to ``limit`` characters at a word, so prompts stay small."""
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
@@ -120,5 +135,6 @@ def _persona_values(persona: Persona) -> dict[str, str]:
                         + ("" if len(b.days) == 7 else f" ({', '.join(WEEKDAYS[d] for d in sorted(b.days))})")
                         for b in persona.routine)
     return {"name": persona.name, "age": str(persona.age), "occupation": persona.occupation,
-            "traits": ", ".join(persona.traits), "background": persona.background,
+            "traits": ", ".join(persona.traits),
+            "background": persona.background + (f" Goals: {'; '.join(persona.goals)}." if persona.goals else ""),
             "speech_style": persona.speech_style, "routine": routine}

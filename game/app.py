@@ -1,78 +1,382 @@
-"""The window: a fixed-step loop that runs the simulation, then draws once per frame."""
+"""The window: a fixed-step loop that runs the simulation, then draws once per frame; the player's controls."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
+
+import esper
+import pygame
 
 from agents.embeddings import Embedder
 from agents.protocol import Brain
-from game.input import Controls, apply_held, handle_event
+from game import player as pl
+from game.components import Position
+from game.input import MOVE_KEYS, Controls, handle_event
+from game.inspect import inspect
+from game.loader import WorldDef
+from game.reload import PersonaWatcher
+from game.render import Renderer
 from game.scenario import Plant
 from game.simulation import Simulation
-
-if TYPE_CHECKING:
-    from game.render import Renderer
+from game.ui.hud import Hud
+from game.ui.panels import draw_chat, draw_help, draw_inspector, draw_log
+from game.ui.textinput import TextInput
 
 MAX_TICKS_PER_FRAME = 60
 """Catch-up limit: past it the game slows down instead of freezing the window."""
 
+STEP_SECONDS = 0.12
+"""The player walks a tile per this many real seconds while a direction key is held."""
 
-def play(world: str | Path, *, seed: int = 0, brain: Brain | str = "scripted", frames: int | None = None,
+
+class Game:
+    """The player's view of a simulation: input, UI state, stepping and drawing."""
+
+    def __init__(self, sim: Simulation, screen: pygame.Surface, speed: float = 1.0):
+        self.sim = sim
+        self.renderer = Renderer(sim, screen.get_size())
+        self.font = self.renderer.font
+        self.hud = Hud(self.font, self.renderer.map_surface)
+        self.controls = Controls(speed=speed)
+        self.field = TextInput(limit=pl.MAX_LINE)
+        self.chat_open = False
+        self.chat_partner = ""
+        self.notice = ""
+        self.inspecting: str | None = None
+        self.log_open = False
+        self.log_scroll = 0
+        self.help_open = False
+        self.fps = 0.0
+        self.frame = 0
+        self._carry = 0.0
+        self._walk_timer = 0.0
+        self._log_seen = 0
+        self.log_lines: list[str] = []
+        self.names = {p.id: p.first_name for p in sim.world.personas} | {pl.PLAYER_ID: "You"}
+        self.watcher = PersonaWatcher(sim)
+        self._reload_timer = 0.0
+
+    # ---- actions -------------------------------------------------------------------------------
+
+    def walk(self, dx: int, dy: int) -> None:
+        """Step the player one tile (through the world's walkability check)."""
+        if self.sim.player is not None and not self.controls.paused:
+            with self.sim.active():
+                pl.step(self.sim.town, self.sim.player, dx, dy)
+            self.controls.follow = True
+
+    def act(self, action: str) -> None:
+        """Carry out a named action from the key tables."""
+        match action:
+            case "talk":
+                self.talk()
+            case "inspect":
+                self.inspecting = self.nearest() or self.inspecting
+            case "log":
+                self.log_open = not self.log_open
+            case "help":
+                self.help_open = not self.help_open
+            case "center":
+                self.controls.follow = True
+            case "pause":
+                self.controls.paused = not self.controls.paused
+            case "zoom_in" | "zoom_out":
+                self.renderer.camera.set_zoom(1 if action == "zoom_in" else -1)
+            case "back":
+                self.back()
+
+    def back(self) -> None:
+        """Esc outside the chat: close the topmost panel, or quit when none is open."""
+        if self.help_open:
+            self.help_open = False
+        elif self.inspecting is not None:
+            self.inspecting = None
+        elif self.log_open:
+            self.log_open = False
+        else:
+            self.controls.running = False
+
+    def nearest(self) -> str | None:
+        """The resident nearest the player within two tiles, if any."""
+        if self.sim.player is None:
+            return None
+        me = self.sim.resident(pl.PLAYER_ID).tile
+        best = None
+        for state in self.sim.residents():
+            distance = max(abs(state.tile[0] - me[0]), abs(state.tile[1] - me[1]))
+            if state.id != pl.PLAYER_ID and distance <= 2 and (best is None or distance < best[0]):
+                best = (distance, state.id)
+        return best[1] if best else None
+
+    def talk(self) -> None:
+        """Start a conversation with the nearest resident (the world may refuse: busy, asleep, not near)."""
+        target = self.nearest()
+        if target is None or self.sim.player is None:
+            self.notice = "Nobody close enough to talk to."
+            return
+        with self.sim.active():
+            reason = pl.talk(self.sim.town, self.sim.player, target)
+        self.notice = f"Can't talk to {self.names.get(target, target)}: {reason}." if reason else ""
+        if reason is None:
+            self._open_chat(target)
+
+    def send(self) -> None:
+        """Send the typed line to the resident's brain (as data, never as instructions)."""
+        if self.sim.player is None:
+            return
+        with self.sim.active():
+            reason = pl.say(self.sim.town, self.sim.player, self.field.text)
+        if reason is None:
+            self.field.take()
+            self.notice = ""
+        else:
+            self.notice = reason.capitalize() + "."
+
+    def close_chat(self) -> None:
+        """Leave the conversation and close the chat box."""
+        if self.sim.player is not None:
+            with self.sim.active():
+                pl.leave(self.sim.town, self.sim.player)
+        self.chat_open = False
+        pygame.key.stop_text_input()
+
+    def click(self, pos: tuple[int, int]) -> None:
+        """Left click: on the minimap, move the camera; on a resident, open the inspector."""
+        camera = self.renderer.camera
+        wx, wy = camera.to_world(*pos)
+        tile = (int(wx // self.renderer.tile), int(wy // self.renderer.tile))
+        for state in self.sim.residents():
+            if max(abs(state.tile[0] - tile[0]), abs(state.tile[1] - tile[1])) <= 1:
+                self.inspecting = state.id
+                return
+
+    # ---- per frame -----------------------------------------------------------------------------
+
+    def update(self, elapsed: float) -> None:
+        """Advance the world by elapsed time x speed, walk held directions, keep the chat in step."""
+        if not self.controls.paused:
+            self._walk_held(elapsed)
+            tick_seconds = self.sim.clock.tick_seconds
+            self._carry += min(elapsed, 0.25) * self.sim.town.settings.time_scale * self.controls.speed
+            ticks = min(int(self._carry // tick_seconds), MAX_TICKS_PER_FRAME)
+            self._carry = min(self._carry - ticks * tick_seconds, tick_seconds)
+            if ticks:
+                self.sim.step(ticks)
+        self._sync_chat()
+        self._read_log()
+        self._reload_timer += elapsed
+        if self._reload_timer >= 1.0:  # persona files are looked at once a second, between ticks
+            self._reload_timer = 0.0
+            for message in self.watcher.poll():
+                self.notice = message[:150]
+                self.log_lines.append(message)
+        if self.controls.follow and self.sim.player is not None:
+            with self.sim.active():
+                x, y = self.renderer.world_xy_of(self.sim.player, self.alpha)
+            camera = self.renderer.camera
+            camera.x, camera.y = x, y
+            camera.clamp()
+
+    @property
+    def alpha(self) -> float:
+        """How far the clock is between the last tick and the next (for smooth drawing)."""
+        return self._carry / self.sim.clock.tick_seconds
+
+    def _walk_held(self, elapsed: float) -> None:
+        """Keep walking while a direction key is held."""
+        if self.chat_open or self.sim.player is None:
+            return
+        pressed = pygame.key.get_pressed()
+        held = [d for k, d in MOVE_KEYS.items() if pressed[k]]
+        self._walk_timer = self._walk_timer + elapsed if held else 0.0
+        if held and self._walk_timer >= STEP_SECONDS:
+            self._walk_timer = 0.0
+            self.walk(*held[0])
+
+    def _open_chat(self, partner: str) -> None:
+        """Show the chat box for a conversation with ``partner``."""
+        self.chat_open, self.chat_partner = True, self.names.get(partner, partner)
+        self.field.take()
+        pygame.key.start_text_input()
+
+    def _sync_chat(self) -> None:
+        """Open the chat when a resident starts talking to the player; close it when the talk ends."""
+        if self.sim.player is None:
+            return
+        with self.sim.active():
+            current = pl.conversation_of(self.sim.player)
+            if current is None:
+                if self.chat_open:
+                    self.chat_open = False
+                    self.notice = f"{self.chat_partner} ended the conversation."
+                return
+            _, conversation = current
+            partner = next(self.sim.town.resident_id(m) for m in conversation.participants if m != self.sim.player)
+            if not self.chat_open:
+                self._open_chat(partner)
+            if conversation.participants[conversation.speaker] == self.sim.player:
+                conversation.next_tick = self.sim.clock.tick  # the open chat box keeps the resident waiting
+
+    def _read_log(self) -> None:
+        """Collect new lines said anywhere in town for the log panel."""
+        records = self.sim.events
+        for record in records[self._log_seen:]:
+            if record["type"] == "said":
+                who, to = self.names.get(record["npc"], record["npc"]), self.names.get(record["to"], record["to"])
+                self.log_lines.append(f"{record['time']} {who} to {to}: {record['text']}")
+        self._log_seen = len(records)
+        del self.log_lines[:-500]
+
+    def draw(self, screen: pygame.Surface) -> None:
+        """Draw the world, then the HUD and whichever panels are open."""
+        self.frame += 1
+        self.renderer.draw(screen, self.alpha, highlight=self.inspecting)
+        speed = "Paused" if self.controls.paused else f"{self.controls.speed:g}x"
+        hint = self.notice or ("E: talk" if not self.chat_open and self.nearest() else "")
+        self.hud.draw(screen, self.sim.clock.label(), speed, self.fps, hint)
+        self.hud.draw_minimap(screen, self.renderer.minimap_dots(), self.renderer.camera)
+        if self.log_open:
+            draw_log(screen, self.font, self.log_lines, self.log_scroll)
+        if self.inspecting is not None:
+            draw_inspector(screen, self.font, inspect(self.sim, self.inspecting))
+        if self.chat_open:
+            self._draw_chat(screen)
+        if self.help_open:
+            draw_help(screen, self.font)
+
+    def _draw_chat(self, screen: pygame.Surface) -> None:
+        """Draw the chat box for the player's conversation."""
+        if self.sim.player is None:
+            return
+        with self.sim.active():
+            current = pl.conversation_of(self.sim.player)
+        if current is None:
+            return
+        _, conversation = current
+        lines = [(self.names.get(s, s), line) for s, line in conversation.history]
+        your_turn = conversation.participants[conversation.speaker] == self.sim.player
+        thinking = conversation.waiting_for is not None or not your_turn
+        draw_chat(screen, self.font, self.chat_partner, lines, self.field, thinking and not your_turn, your_turn,
+                  (self.frame // 20) % 2 == 0, self.notice)
+
+
+def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str = "scripted", frames: int | None = None,
          screenshot: Path | None = None, speed: float = 1.0, size: tuple[int, int] = (1280, 800),
-         embedder: Embedder | None = None, plants: tuple[Plant, ...] = ()) -> int:
+         embedder: Embedder | None = None, plants: tuple[Plant, ...] = (), script: Path | None = None) -> int:
     """Open the window and run until closed (or for ``frames`` frames); optionally save the last frame.
 
     Brains answer on a worker thread while frames go on; a counted run (``frames``) answers inline instead,
     so that its screenshots are reproducible.
     """
-    import pygame
-
-    sim = Simulation(world, seed=seed, brain=brain, embedder=embedder, plants=plants, threaded=frames is None)
+    sim = Simulation(world, seed=seed, brain=brain, embedder=embedder, plants=plants, threaded=frames is None,
+                     player=True)
     pygame.init()
     try:
         screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         pygame.display.set_caption(f"npcworld - {sim.world.name}")
-        from game.render import Renderer
-        renderer = Renderer(sim, screen.get_size())
-        controls = Controls(speed=speed)
-        run_loop(sim, renderer, controls, frames)
+        game = Game(sim, screen, speed)
+        run_loop(game, frames, load_script(script) if script else None)
         if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            pygame.image.save(screen, str(screenshot))
+            save_screenshot(screenshot)
     finally:
         sim.close()
         pygame.quit()
     return 0
 
 
-def run_loop(sim: Simulation, renderer: Renderer, controls: Controls, frames: int | None) -> None:
-    """Step the simulation by elapsed time times the speed; draw after the steps, once per frame."""
-    import pygame
-
+def run_loop(game: Game, frames: int | None, script: dict[int, list[dict[str, Any]]] | None = None) -> None:
+    """Step by elapsed time times the speed; draw after the steps, once per frame."""
     clock = pygame.time.Clock()
-    tick_seconds = sim.clock.tick_seconds
-    scale = sim.town.settings.time_scale
-    carry = 0.0
-    frame = 0
     fixed = frames is not None  # a counted run advances 1/60 s per frame, so its frames are reproducible
-    while controls.running:
+    frame = 0
+    while game.controls.running:
         elapsed = clock.tick(60) / 1000.0
         if fixed:
             elapsed = 1 / 60
+        for command in (script or {}).get(frame, []):
+            play_command(command, game)
         for event in pygame.event.get():
-            handle_event(event, controls, renderer.camera)
-        apply_held(renderer.camera, elapsed)
-        carry += min(elapsed, 0.25) * scale * controls.speed * (0 if controls.paused else 1)
-        ticks = min(int(carry // tick_seconds), MAX_TICKS_PER_FRAME)
-        carry = min(carry - ticks * tick_seconds, tick_seconds)
-        if ticks:
-            sim.step(ticks)
+            handle_event(event, game)
+        game.update(elapsed)
+        game.fps = clock.get_fps()
         screen = pygame.display.get_surface()
         if screen is None:
             break
-        renderer.draw(screen, carry / tick_seconds)
+        game.draw(screen)
         pygame.display.flip()
         frame += 1
         if frames is not None and frame >= frames:
             break
+
+
+def save_screenshot(path: Path) -> None:
+    """Save the current frame as a PNG."""
+    surface = pygame.display.get_surface()
+    if surface is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(surface, str(path))
+
+
+def load_script(path: Path) -> dict[int, list[dict[str, Any]]]:
+    """Read a script of timed inputs: JSON lines like {"frame": 30, "key": "e"} or {"frame": 40, "text": "hi"}."""
+    by_frame: dict[int, list[dict[str, Any]]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            command = json.loads(line)
+            by_frame.setdefault(int(command["frame"]), []).append(command)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: not a script line ({exc})") from exc
+    return by_frame
+
+
+COMMANDS: dict[str, Callable[[Any, Game], None]] = {
+    "key": lambda v, g: _post(pygame.event.Event(pygame.KEYDOWN, key=pygame.key.key_code(v), mod=0, unicode="",
+                                                 scancode=0)),
+    "text": lambda v, g: _post(pygame.event.Event(pygame.TEXTINPUT, text=v)),
+    "click": lambda v, g: _post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=tuple(v))),
+    "inspect": lambda v, g: setattr(g, "inspecting", v),
+    "walk_to": lambda v, g: _walk_to(g, v),
+    "speed": lambda v, g: setattr(g.controls, "speed", float(v)),
+    "screenshot": lambda v, g: _screenshot(g, v),
+}
+"""What a script line may do, by key."""
+
+
+def _post(event: pygame.event.Event) -> None:
+    """Script helper: queue an input event as if it came from the keyboard or mouse."""
+    pygame.event.post(event)
+
+
+def _screenshot(game: Game, path: str) -> None:
+    """Script helper: draw the current state and save it."""
+    surface = pygame.display.get_surface()
+    if surface is not None:
+        game.draw(surface)
+        save_screenshot(Path(path))
+
+
+def play_command(command: dict[str, Any], game: Game) -> None:
+    """Carry out one script command."""
+    for key, value in command.items():
+        if key in COMMANDS:
+            COMMANDS[key](value, game)
+
+
+def _walk_to(game: Game, resident_id: str) -> None:
+    """Script helper: put the player on a free tile next to a resident (for staged screenshots)."""
+    if game.sim.player is None:
+        return
+    target = game.sim.resident(resident_id).tile
+    with game.sim.active():
+        town = game.sim.town
+        position = esper.component_for_entity(game.sim.player, Position)
+        for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1)):
+            tile = (target[0] + dx, target[1] + dy)
+            if town.tilemap.walkable(tile):
+                position.x, position.y, position.place, position.trail = *tile, town.tilemap.place_at(tile), ()
+                return

@@ -32,7 +32,89 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
     play.add_argument("--speed", type=float, default=1.0, help="game speed multiplier (default 1)")
     play.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    play.add_argument("--script", type=Path, default=None,
+                      help="timed inputs, one JSON object a line: {\"frame\": 30, \"key\": \"e\"}")
+    build = sub.add_parser("train-model", help="rebuild npcworld's own small model from scratch (about an hour)")
+    build.add_argument("--out", type=Path, default=None, help="model folder (default assets/models/npcworld-small)")
+    build.add_argument("--work", type=Path, default=Path("build/model"), help="corpus, tokenizer and checkpoints")
+    build.add_argument("--quick", action="store_true", help="a miniature of the recipe, in under a minute")
+    build.add_argument("--fresh", action="store_true", help="start over instead of resuming from the checkpoint")
+    build.add_argument("--max-minutes", type=float, default=None, help="training time budget (default 45)")
+    _persona_parser(sub)
+    evaluate = sub.add_parser("eval-model", help="evaluate a model folder on the validation corpus")
+    evaluate.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
+    evaluate.add_argument("--work", type=Path, default=Path("build/model"), help="where the corpus is")
+    evaluate.add_argument("--examples", type=int, default=300, help="validation requests per measure")
     return parser
+
+
+def _persona_parser(sub: Any) -> None:
+    """The `persona` command and its subcommands."""
+    persona = sub.add_parser("persona", help="write, check, list, show, import and export persona files")
+    actions = persona.add_subparsers(dest="action", required=True)
+    new = actions.add_parser("new", help="write a commented starter persona into a world")
+    new.add_argument("name", help="the resident's full name, e.g. 'Nell Hartley'")
+    new.add_argument("--world", default="oakvale")
+    validate = actions.add_parser("validate", help="check persona files or whole worlds; list every problem")
+    validate.add_argument("paths", nargs="+", type=Path)
+    listing = actions.add_parser("list", help="the residents of a world")
+    listing.add_argument("--world", default="oakvale")
+    show = actions.add_parser("show", help="everything about one resident")
+    show.add_argument("name", help="a persona id (file name) or a resident's name")
+    show.add_argument("--world", default="oakvale")
+    card = actions.add_parser("import", help="turn a Character Card V2/V3 (JSON or PNG) into a persona file")
+    card.add_argument("card", type=Path)
+    card.add_argument("--world", default="oakvale")
+    card.add_argument("--id", default=None, help="the new persona's id (default: from the card's name)")
+    export = actions.add_parser("export", help="write a persona as a Character Card V2 (JSON, or PNG by suffix)")
+    export.add_argument("name", help="a persona id")
+    export.add_argument("--world", default="oakvale")
+    export.add_argument("--out", type=Path, default=None, help="output file (default NAME.card.json)")
+
+
+def _persona_command(args: argparse.Namespace) -> int:
+    """Run a `persona` subcommand."""
+    from agents.persona_file import load_persona
+    from game import personas
+    from game.loader import resolve_world
+    if args.action == "validate":
+        checked, problems = personas.validate_paths(args.paths)
+        for problem in problems:
+            print(problem)
+        print(f"{checked} persona file(s) checked, {len(problems)} problem(s)")
+        return 1 if problems else 0
+    if args.action == "new":
+        path = personas.new_persona(args.name, args.world)
+        print(f"wrote {path}; edit it (see docs/personas.md), then: npcworld persona validate {path}")
+    elif args.action == "list":
+        print(personas.persona_table(args.world))
+    elif args.action == "show":
+        print(personas.describe(load_persona(_persona_path(resolve_world(args.world), args.name))))
+    elif args.action == "import":
+        path = personas.import_card(args.card, args.world, args.id)
+        print(f"wrote {path}; it lives at {load_persona(path).home} with a default routine: edit it to taste")
+    elif args.action == "export":
+        out = personas.export_card(_persona_path(resolve_world(args.world), args.name),
+                                   args.out or Path(f"{args.name}.card.json"))
+        print(f"wrote {out}")
+    return 0
+
+
+def _persona_path(root: Path, name: str) -> Path:
+    """A persona file by id or by (first) name."""
+    folder = root / "personas"
+    direct = folder / f"{name.lower()}.toml"
+    if direct.exists():
+        return direct
+    from agents.persona_file import load_persona
+    for file in sorted(folder.glob("*.toml")):
+        try:
+            persona = load_persona(file)
+        except ContentError:
+            continue
+        if name.lower() in (persona.name.lower(), persona.first_name.lower()):
+            return file
+    raise ContentError(folder, None, f"no persona called '{name}' (see: npcworld persona list)")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -46,9 +128,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plant-event", action="append", default=[], metavar="'HOST|TITLE|PLACE|DAY|HH:MM[|MIN]'",
                         help="plant news of a happening that HOST is hosting (repeatable)")
     brains = parser.add_argument_group("brains")
-    brains.add_argument("--brain", default="scripted", help="scripted, local, openai or replay (default scripted)")
+    brains.add_argument("--brain", default="local",
+                        help="local (default: npcworld's own small model, or --model), scripted, openai or replay")
     brains.add_argument("--model", default=None,
-                        help="local: a model folder or a cached hub id; openai: the served model's name")
+                        help="local: a model folder or a cached hub id (default: the bundled model); "
+                             "openai: the served model's name")
     brains.add_argument("--cassette", type=Path, default=None, help="replay: the cassette to answer from")
     brains.add_argument("--device", default="auto", help="local: auto (CUDA where present), cpu, cuda, cuda:1...")
     brains.add_argument("--dtype", default="auto", help="local: auto, fp32, bf16 or fp16")
@@ -89,20 +173,32 @@ def brain_from_args(args: argparse.Namespace) -> Brain:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (errors in content exit 2 with one clear line)."""
     args = build_parser().parse_args(argv)
+    if args.command in ("train-model", "eval-model"):
+        return _model_command(args)
+    if args.command == "persona":
+        try:
+            return _persona_command(args)
+        except ContentError as exc:
+            print(f"npcworld: error: {exc}", file=sys.stderr)
+            return 2
     try:
-        from game.scenario import parse_event_flag, parse_plant_flag
+        from game.loader import load_world
+        from game.scenario import check_plants, parse_event_flag, parse_plant_flag
         plants = tuple(parse_plant_flag(p) for p in args.plant) + tuple(parse_event_flag(p) for p in args.plant_event)
+        world = load_world(args.world)  # content errors first, before any model loads
+        check_plants(plants, {p.id for p in world.personas}, set(world.tilemap.places), Path("--plant"))
         embedder = _embedder(args.embedder)
         brain = brain_from_args(args)
         if args.command == "simulate":
             from game.headless import simulate
-            simulate(args.world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
+            simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
                      plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty())
             return 0
         from game.app import play
         width, _, height = args.size.partition("x")
-        return play(args.world, seed=args.seed, brain=brain, frames=args.frames, embedder=embedder,
-                    plants=plants, screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)))
+        return play(world, seed=args.seed, brain=brain, frames=args.frames, embedder=embedder,
+                    plants=plants, screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)),
+                    script=args.script)
     except ContentError as exc:
         print(f"npcworld: error: {exc}", file=sys.stderr)
         return 2
@@ -115,6 +211,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("npcworld: interrupted", file=sys.stderr)
         return 130
+
+
+def _model_command(args: argparse.Namespace) -> int:
+    """Run train-model or eval-model."""
+    from agents.brains.bundled import BUNDLED
+    if args.command == "train-model":
+        from agents.training.recipe import build
+        log = build(args.out or BUNDLED, args.work, quick=args.quick, resume=not args.fresh,
+                    progress=sys.stderr.isatty(), max_minutes=args.max_minutes)
+        print(f"trained {log['parameters']:,} parameters for {log['step']} steps in {log['wall_minutes']} min; "
+              f"validation loss {log['final_val_loss']}; model in {args.out or BUNDLED}")
+        return 0
+    from agents.training.corpus import write_corpus
+    from agents.training.evaluate import evaluate_model, print_report
+    corpus = args.work / "corpus"
+    if not (corpus / "val.jsonl").exists():
+        write_corpus(corpus, 0, 10)
+    print_report(evaluate_model(args.model or BUNDLED, corpus, examples=args.examples))
+    return 0
 
 
 def _embedder(name: str) -> Embedder:

@@ -65,6 +65,11 @@ class Sprite:
 
 
 @dataclass(slots=True)
+class PlayerControlled:
+    """Marker: a person controls this resident (no brain decides for it)."""
+
+
+@dataclass(slots=True)
 class DecisionDue:
     """Marker with a reason: this resident should consult its brain."""
 

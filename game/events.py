@@ -151,6 +151,17 @@ class RelationshipChanged(Event):
     closeness: float
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioFired(Event):
+    """A scenario's timed event happened."""
+
+    type: ClassVar[str] = "scenario"
+    action: str
+    npc: str | None
+    place: str | None
+    what: str | None
+
+
 class EventLog:
     """Collects events stamped with tick, day and time; optionally streams them to a JSONL file."""
 

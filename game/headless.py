@@ -14,12 +14,13 @@ from typing import Any
 from agents.brains.replay import RecordingBrain
 from agents.embeddings import Embedder
 from agents.protocol import Brain
+from game.loader import WorldDef
 from game.scenario import Plant
 from game.simulation import Simulation
 from game.trace import Trace
 
 
-def simulate(world: str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
+def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
              plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False) -> dict[str, Any]:
     """Run ``hours`` of game time; write events.jsonl, trace.jsonl, prompts.jsonl and summary.json in ``out``."""
     out.mkdir(parents=True, exist_ok=True)

@@ -10,14 +10,14 @@ from agents.errors import ContentError
 from agents.persona import WEEKDAYS, Persona, parse_hhmm
 from agents.persona_file import load_persona
 from agents.tomlfile import TomlDoc
-from game.scenario import Plant, check_plants, plants_from_table
+from game.scenario import Plant, TimedEvent, check_plants, events_from_table, plants_from_table
 from game.settings import Settings, settings_from_table
 from game.worldmap import TileMap, load_tilemap
 
 WORLDS_DIR = Path(__file__).resolve().parent.parent / "worlds"
 """Where named worlds live."""
 
-_WORLD_KEYS = ("name", "description", "map", "start", "settings", "plant")
+_WORLD_KEYS = ("name", "description", "map", "start", "settings", "plant", "event")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,8 @@ class WorldDef:
     personas: tuple[Persona, ...]
     plants: tuple[Plant, ...] = ()
     """Memories planted at the start (world.toml's [[plant]] entries)."""
+    events: tuple[TimedEvent, ...] = ()
+    """Timed scenario events (world.toml's [[event]] entries)."""
 
 
 def resolve_world(name_or_path: str | Path) -> Path:
@@ -76,11 +78,12 @@ def load_world(name_or_path: str | Path) -> WorldDef:
     personas = load_personas(root / "personas", tilemap)
     plants = plants_from_table(table)
     check_plants(plants, {p.id for p in personas}, set(tilemap.places), path)
+    events = events_from_table(table, {p.id for p in personas}, set(tilemap.places))
     return WorldDef(
         name=table.get("name", str), root=root, description=table.get("description", str, ""),
         tilemap=tilemap, start_day=day, start_minute=minute, start_weekday=WEEKDAYS.index(weekday),
         settings=settings_from_table(table.table("settings")) if "settings" in table.data else Settings(),
-        personas=personas, plants=plants,
+        personas=personas, plants=plants, events=events,
     )
 
 
@@ -94,9 +97,13 @@ def load_personas(folder: Path, tilemap: TileMap) -> tuple[Persona, ...]:
     return tuple(personas)
 
 
-def check_personas(personas: list[Persona], tilemap: TileMap) -> None:
-    """Check references: places exist and can be stood on, related residents exist, names are unique."""
-    ids = {p.id for p in personas}
+def check_personas(personas: list[Persona], tilemap: TileMap, known_ids: set[str] | None = None) -> None:
+    """Check references: places exist and can be stood on, related residents exist, names are unique.
+
+    ``known_ids`` adds residents whose files exist but did not load (so one broken file does not make
+    every mention of it an error too).
+    """
+    ids = {p.id for p in personas} | (known_ids or set())
     names: dict[str, Path | None] = {}
     for persona in personas:
         path = persona.source or Path(persona.id)

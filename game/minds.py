@@ -5,6 +5,7 @@ from __future__ import annotations
 import esper
 
 from agents.memory import Happening, MemoryStream, RetrievalWeights, Scored, rule_importance
+from agents.needs import Needs
 from agents.persona import Persona
 from agents.protocol import MindView, News, Request
 from game.components import Mind, Relationships, Resident
@@ -22,7 +23,7 @@ def new_mind(town: Town, persona: Persona) -> Mind:
     weights = RetrievalWeights(persona.retrieval.get("recency", s.retrieval_recency),
                                persona.retrieval.get("importance", s.retrieval_importance),
                                persona.retrieval.get("relevance", s.retrieval_relevance), s.recency_decay)
-    return Mind(MemoryStream(town.embedder, weights, s.memory_limit))
+    return Mind(MemoryStream(town.embedder, weights, s.memory_limit), Needs(weights=dict(persona.needs)))
 
 
 def remember(town: Town, entity: int, kind: str, text: str, *, source: str | None = None,

@@ -39,6 +39,7 @@ class Renderer:
         self.map_surface = _draw_map(tilemap.tmx, self.tile)
         self._scaled: dict[int, pygame.Surface] = {}
         self._bubbles: dict[str, tuple[str, int]] = {}
+        self._dots: list[tuple[float, float, tuple[int, int, int]]] = []
         self._seen_events = 0
 
     @property
@@ -54,7 +55,7 @@ class Renderer:
             self._scaled[zoom] = pygame.transform.scale(self.map_surface, (size[0] * zoom, size[1] * zoom))
         return self._scaled[zoom]
 
-    def draw(self, screen: pygame.Surface, alpha: float) -> None:
+    def draw(self, screen: pygame.Surface, alpha: float, highlight: str | None = None) -> None:
         """Draw one frame; ``alpha`` (0..1) is how far the clock is between the last tick and the next."""
         self._read_events()
         screen.fill((24, 28, 36))
@@ -62,12 +63,29 @@ class Renderer:
         with self.sim.active():
             residents = sorted(esper.get_components(Resident, Position, Sprite), key=lambda p: p[1][1].y)
             placed = [(e, r, s, self._world_xy(p, alpha)) for e, (r, p, s) in residents]
-            for _, _, sprite, (wx, wy) in placed:
+            self._dots = [(wx, wy, (255, 230, 80) if r.id == "player" else (250, 250, 250))
+                          for _, r, _, (wx, wy) in placed]
+            for _, resident, sprite, (wx, wy) in placed:
+                if resident.id == highlight:
+                    self._draw_ring(screen, wx, wy)
                 self._draw_sprite(screen, sprite, wx, wy, alpha)
             for entity, resident, _, (wx, wy) in placed:
                 self._draw_label(screen, resident, wx, wy, esper.has_component(entity, Talking))
         self._draw_tint(screen)
-        self._draw_hud(screen)
+
+    def world_xy_of(self, entity: int, alpha: float) -> tuple[float, float]:
+        """Map-pixel centre of an entity, interpolated (call inside ``sim.active()``)."""
+        return self._world_xy(esper.component_for_entity(entity, Position), alpha)
+
+    def minimap_dots(self) -> list[tuple[float, float, tuple[int, int, int]]]:
+        """Where everyone was drawn in the last frame, for the minimap (the player in yellow)."""
+        return list(self._dots)
+
+    def _draw_ring(self, screen: pygame.Surface, wx: float, wy: float) -> None:
+        """A ring under the resident the inspector shows."""
+        sx, sy = self.camera.to_screen(wx, wy)
+        zoom = self.camera.zoom
+        pygame.draw.ellipse(screen, (255, 206, 110), pygame.Rect(sx - 8 * zoom, sy + 1 * zoom, 16 * zoom, 6 * zoom), 2)
 
     def _world_xy(self, position: Position, alpha: float) -> tuple[float, float]:
         """Map-pixel centre of a resident, interpolated along the tiles it crossed this tick."""
@@ -95,7 +113,9 @@ class Renderer:
         zoom = self.camera.zoom
         sx, sy = self.camera.to_screen(wx, wy)
         top = sy - SPRITE * zoom + 2 * zoom
-        name = self.font.render(resident.persona.first_name, (255, 255, 255), self.text_scale, shadow=(20, 20, 30))
+        label, colour = ("You", (255, 230, 80)) if resident.id == "player" else (resident.persona.first_name,
+                                                                                 (255, 255, 255))
+        name = self.font.render(label, colour, self.text_scale, shadow=(20, 20, 30))
         screen.blit(name, (sx - name.get_width() // 2, top - name.get_height()))
         bubble = self._bubbles.get(resident.id)
         if bubble is not None and bubble[1] >= self.sim.clock.tick:
@@ -140,15 +160,6 @@ class Renderer:
         overlay = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
         overlay.fill((*color, strength))
         screen.blit(overlay, (0, 0))
-
-    def _draw_hud(self, screen: pygame.Surface) -> None:
-        """Draw the clock and the world's name in the top-left corner."""
-        text = f"{self.sim.world.name}  {self.sim.clock.label()}"
-        label = self.font.render(text, (255, 250, 230), 2, shadow=(0, 0, 0))
-        panel = label.get_rect().inflate(16, 10)
-        panel.topleft = (8, 8)
-        pygame.draw.rect(screen, (20, 22, 30), panel, border_radius=6)
-        screen.blit(label, (panel.x + 8, panel.y + 5))
 
     def _read_events(self) -> None:
         """Take new 'said' events from the log and turn them into bubbles."""

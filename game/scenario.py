@@ -79,3 +79,50 @@ def check_plants(plants: tuple[Plant, ...], residents: set[str], places: set[str
                                f"(known: {', '.join(sorted(residents))})")
         if plant.happening is not None and plant.happening.place not in places:
             raise ContentError(source, "plant.happening.place", f"no place named '{plant.happening.place}'")
+
+
+@dataclass(frozen=True, slots=True)
+class TimedEvent:
+    """Something a scenario makes happen at a set day and time.
+
+    ``action`` is "plant" (``npc`` remembers ``text``), "move" (``npc`` walks to ``place``), or "happening"
+    (``title`` at ``place`` for ``minutes`` starts now; with ``announce`` everyone hears of it).
+    """
+
+    day: int
+    minute: int
+    action: str
+    npc: str | None = None
+    text: str | None = None
+    place: str | None = None
+    title: str | None = None
+    minutes: int = 120
+    announce: bool = True
+
+
+EVENT_ACTIONS = ("plant", "move", "happening")
+"""What a timed event may do."""
+
+
+def events_from_table(table: Table, residents: set[str], places: set[str]) -> tuple[TimedEvent, ...]:
+    """Read world.toml's ``[[event]]`` entries, checking residents, places and fields per action."""
+    events = []
+    for entry in table.tables("event"):
+        entry.check_keys(("day", "time", "action", "npc", "text", "place", "title", "minutes", "announce"))
+        minute = parse_hhmm(entry.get("time", str))
+        if minute is None:
+            raise entry.error("time", f"expected a time as \"HH:MM\", got {entry.data['time']!r}")
+        action = entry.get("action", str)
+        if action not in EVENT_ACTIONS:
+            raise entry.error("action", f"'{action}' is not an event action (expected one of: "
+                              f"{', '.join(EVENT_ACTIONS)})")
+        needs = {"plant": ("npc", "text"), "move": ("npc", "place"), "happening": ("title", "place")}[action]
+        values = {key: entry.get(key, str) for key in needs}
+        if "npc" in values and values["npc"] not in residents:
+            raise entry.error("npc", f"no resident with id '{values['npc']}'")
+        if "place" in values and values["place"] not in places:
+            raise entry.error("place", f"no place named '{values['place']}'")
+        events.append(TimedEvent(entry.get("day", int), minute, action, values.get("npc"), values.get("text"),
+                                 values.get("place"), values.get("title"), entry.get("minutes", int, 120),
+                                 entry.get("announce", bool, True)))
+    return tuple(sorted(events, key=lambda e: (e.day, e.minute)))

@@ -37,6 +37,7 @@ from game.loader import WorldDef, load_world
 from game.mind import InlineExecutor, MindService, ThreadExecutor
 from game.minds import new_mind, remember
 from game.pathfinding import Pathfinder
+from game.player import spawn_player
 from game.processors.activity import ActivityProcessor
 from game.processors.clock import ClockProcessor
 from game.processors.conversation import ConversationProcessor
@@ -47,12 +48,14 @@ from game.processors.movement import MovementProcessor
 from game.processors.needs import NeedsProcessor
 from game.processors.perception import PerceptionProcessor
 from game.processors.planning import PlanningProcessor
+from game.processors.scenario import ScenarioProcessor
 from game.processors.thinking import ThinkingProcessor
-from game.scenario import Plant, check_plants
+from game.scenario import Plant, TimedEvent, check_plants
 from game.town import Town
 from game.trace import Trace
 
 SCHEDULE: tuple[Callable[[Town], esper.Processor], ...] = (
+    ScenarioProcessor,      # fire the scenario's timed events that are due
     ThinkingProcessor,      # send last tick's requests as one batch, collect answers
     PlanningProcessor,      # apply day plans
     IntentProcessor,        # validate and apply decisions
@@ -93,7 +96,7 @@ class Simulation:
     def __init__(self, world: WorldDef | str | Path = "oakvale", *, seed: int = 0, brain: Brain | str = "scripted",
                  embedder: Embedder | None = None, events_sink: TextIO | None = None, keep_events: bool = True,
                  trace: Trace | None = None, plants: tuple[Plant, ...] = (), threaded: bool = False,
-                 **overrides: Any):
+                 player: bool = False, **overrides: Any):
         self.world = world if isinstance(world, WorldDef) else load_world(world)
         self.seed = seed
         self.brain = load_brain(brain) if isinstance(brain, str) else brain
@@ -120,6 +123,9 @@ class Simulation:
             for processor in SCHEDULE:
                 esper.add_processor(processor(self.town))
             self._spawn_residents()
+            self.town.scenario.extend(self.world.events)
+            self.player = spawn_player(self.town, len(self.world.personas)) if player else None
+            """The player's entity, when the run has one (the window does)."""
             for plant in all_plants:
                 remember(self.town, self.town.residents[plant.npc], "news" if plant.happening else "observation",
                          plant.text, happening=plant.happening, importance=8 if plant.happening else None)
@@ -149,6 +155,8 @@ class Simulation:
                 esper.add_component(entity, component)
             town.residents[persona.id] = entity
             town.emit(Spawned(persona.id, place, spot[0], spot[1]))
+            for text, importance in persona.memories:
+                remember(town, entity, "observation", text, importance=importance)
 
     @property
     def clock(self) -> GameClock:
@@ -164,6 +172,11 @@ class Simulation:
     def trace(self) -> Trace:
         """The decision trace: one record per answered brain request."""
         return self.town.trace
+
+    def schedule(self, event: TimedEvent) -> None:
+        """Add a timed event to the scenario (the Python form of world.toml's [[event]])."""
+        self.town.scenario.append(event)
+        self.town.scenario.sort(key=lambda e: (e.day, e.minute))
 
     def step(self, ticks: int = 1) -> None:
         """Run ``ticks`` fixed simulation steps."""
@@ -194,7 +207,7 @@ class Simulation:
             return ResidentState(resident.id, resident.persona.name, position.tile, position.place,
                                  activity.name if activity else None, activity.kind if activity else None,
                                  path.destination if path else None, esper.has_component(entity, Talking),
-                                 esper.component_for_entity(entity, Plan).plan,
+                                 plan.plan if (plan := esper.try_component(entity, Plan)) else None,
                                  esper.component_for_entity(entity, Mind),
                                  dict(esper.component_for_entity(entity, Relationships).closeness))
 

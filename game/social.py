@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import esper
 
-from game.components import Conversation, DecisionDue, Mind, Relationships, Resident, Talking
+from game.components import Conversation, DecisionDue, Mind, PlayerControlled, Relationships, Resident, Talking
 from game.events import ConversationEnded, RelationshipChanged
 from game.minds import remember
 from game.town import Town
@@ -37,7 +37,8 @@ def finish_conversation(town: Town, entity: int, conversation: Conversation, rea
             mind.emotion.nudge(0.05 + 0.1 * max(0.0, after), 0.05)
             if conversation.turn:
                 remember(town, member, "conversation", _summary(town, conversation, persona.id, other))
-        esper.add_component(member, DecisionDue("conversation_ended"))
+        if not esper.has_component(member, PlayerControlled):
+            esper.add_component(member, DecisionDue("conversation_ended"))
     if len(ids) >= 2:
         town.emit(ConversationEnded(ids[0], ids[1], entity, conversation.turn, reason))
     esper.delete_entity(entity)

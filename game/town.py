@@ -15,6 +15,7 @@ from game.events import Event, EventLog
 from game.loader import WorldDef
 from game.mind import MindService
 from game.pathfinding import Pathfinder
+from game.scenario import TimedEvent
 from game.settings import Settings
 from game.trace import Trace
 from game.worldmap import Tile, TileMap
@@ -39,6 +40,8 @@ class Town:
     """Resident id -> entity."""
     claims: dict[Tile, int] = field(default_factory=dict)
     """Tiles where a resident stands or is heading, so that two do not pick the same spot."""
+    scenario: list[TimedEvent] = field(default_factory=list)
+    """Timed events still to fire, earliest first."""
     ratings: dict[int, tuple[int, int]] = field(default_factory=dict)
     """Importance request id -> (entity, memory id) it rates."""
 

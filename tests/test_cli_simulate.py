@@ -43,12 +43,13 @@ def test_events_and_summary_format(tmp_path: Path) -> None:
 
 def test_world_given_as_a_path(tmp_path: Path, world_copy: Path) -> None:
     assert main(["simulate", "--world", str(world_copy), "--hours", "1", "--out", str(tmp_path / "o"), "--quiet",
-                 "--embedder", "hash"]) == 0
+                 "--embedder", "hash", "--brain", "scripted"]) == 0
     assert (tmp_path / "o" / "events.jsonl").stat().st_size > 0
 
 
 def test_console_script_runs_and_reports_errors_without_traceback(tmp_path: Path) -> None:
-    ok = subprocess.run([sys.executable, "-m", "game.cli", "simulate", "--hours", "1", "--out", str(tmp_path)],
+    ok = subprocess.run([sys.executable, "-m", "game.cli", "simulate", "--hours", "1", "--out", str(tmp_path),
+                         "--brain", "scripted", "--embedder", "hash"],
                         capture_output=True, text=True, timeout=120, check=False)
     assert ok.returncode == 0, ok.stderr
     bad = subprocess.run([sys.executable, "-m", "game.cli", "simulate", "--world", "atlantis", "--out", str(tmp_path)],

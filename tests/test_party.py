@@ -26,7 +26,8 @@ def load(path: Path) -> list[dict]:
 
 
 def test_same_seed_same_bytes(two_days: Path, tmp_path: Path) -> None:
-    assert main(["simulate", "--hours", "48", "--seed", "7", "--embedder", "hash", "--out", str(tmp_path),
+    assert main(["simulate", "--hours", "48", "--seed", "7", "--embedder", "hash", "--brain", "scripted",
+                 "--out", str(tmp_path),
                  "--quiet"]) == 0
     assert (tmp_path / "events.jsonl").read_bytes() == (two_days / "events.jsonl").read_bytes()
 
@@ -78,7 +79,8 @@ def test_some_of_those_who_heard_come_to_the_party(two_days: Path) -> None:
 
 
 def test_plant_event_flag(tmp_path: Path) -> None:
-    assert main(["simulate", "--hours", "8", "--seed", "3", "--embedder", "hash", "--out", str(tmp_path), "--quiet",
+    assert main(["simulate", "--hours", "8", "--seed", "3", "--embedder", "hash", "--brain", "scripted",
+                 "--out", str(tmp_path), "--quiet",
                  "--plant-event", "iris|Iris's poetry evening|library|1|19:00|90",
                  "--plant", "ben: The roses need water"]) == 0
     events = load(tmp_path / "events.jsonl")

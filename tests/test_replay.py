@@ -13,7 +13,7 @@ from agents.protocol import Request, Situation
 from game.cli import main
 from game.loader import WORLDS_DIR
 
-RUN = ["simulate", "--world", "oakvale", "--hours", "10", "--embedder", "hash", "--quiet"]
+RUN = ["simulate", "--world", "oakvale", "--hours", "10", "--embedder", "hash", "--quiet", "--brain", "scripted"]
 
 
 def test_recorded_run_replays_byte_identically(tmp_path: Path) -> None:

@@ -458,6 +458,29 @@ def build_homes(t: Town) -> None:
     )
 
 
+VACANT_HOMES = [
+    # (place id, label, rect x/y/w/h with walls, door (side, offset), furniture rows inside the walls)
+    # Under the library, its door on the High Street.
+    ("home_vacant_1", "Vacant Cottage 1", (40, 14, 6, 5), ("s", 3), ["B..p", "....", "tc.."]),
+    # Between Leo's Lodgings and Dr Okafor's House, off the market lane.
+    ("home_vacant_2", "Vacant Cottage 2", (42, 40, 6, 5), ("n", 3), ["....", "tc..", "B..o"]),
+    # Below Ben's Cottage, its door on Mill Lane.
+    ("home_vacant_3", "Vacant Cottage 3", (24, 41, 7, 4), ("e", 1), ["B....", "p..tc"]),
+]
+"""Three empty cottages kept for residents that players add later."""
+
+
+def build_vacant_homes(t: Town) -> None:
+    """Build the vacant cottages (bed and table only) and the paths from their doors."""
+    for pid, label, rect, door, layout in VACANT_HOMES:
+        t.building(pid, "home", label, rect, floor="floor_wood", door=door)
+        x, y = rect[0], rect[1]
+        for dy, line in enumerate(layout):
+            t.row(x + 1, y + 1 + dy, line)
+    # Cottage 2's garden path up to the market lane.
+    t.path([(45, 39), (45, 38)])
+
+
 def build_public(t: Town) -> None:
     """Town hall, library, school, bakery, cafe, clinic, pub and the market."""
 
@@ -1028,6 +1051,7 @@ def build() -> Town:
     build_homes(t)
     build_public(t)
     build_park(t)
+    build_vacant_homes(t)
     build_town_furniture(t)
     t.spawn = (30, 20)
     return t

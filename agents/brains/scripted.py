@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from agents.dialogue import line_to_json, scripted_line
 from agents.intents import Continue, DoActivity, GoTo, Intent, Sleep, TalkTo, Wait, intent_to_json
 from agents.memory import rule_importance
-from agents.plans import DayPlan, PlanBlock, insert_block, routine_plan, steps_for
+from agents.plans import DayPlan, PlanBlock, current_step, insert_block, routine_plan
 from agents.protocol import Answer, Request
 from agents.reflection import insights_to_json, scripted_insights
 from agents.rng import stable_seed
@@ -94,8 +94,7 @@ def decide(request: Request) -> Intent:
         other = rng.choice(options.people)
         if rng.random() < 0.6 * talk_chance(request, other, block.kind):
             return TalkTo(other)
-    steps = steps_for(block, stable_seed(request.persona.id, block.start, sit.day))
-    step = next((s for s in steps if s.start <= sit.minute < s.end), block)
+    step = current_step(request.persona.id, block, sit)
     return DoActivity(step.activity, max(1, step.end - sit.minute), block.kind)
 
 

@@ -6,12 +6,15 @@ import esper
 
 from agents.dialogue import parse_line
 from agents.protocol import Dialogue, Request
-from game.components import Conversation, Mind, Perceived, ReplanDue, Resident, Talking
+from game.components import Conversation, Mind, Perceived, PlayerControlled, ReplanDue, Resident, Talking
 from game.events import Said
 from game.minds import pass_on, remember, view
 from game.situation import situation
 from game.social import finish_conversation
 from game.town import Town
+
+PLAYER_PATIENCE_MINUTES = 20
+"""A resident waits this many game minutes for the player's answer (the open chat box keeps it waiting)."""
 
 WORDS_PER_SECOND = 2.5
 """Speaking speed: a line holds the floor for its word count divided by this."""
@@ -56,6 +59,10 @@ class ConversationProcessor(esper.Processor):
             finish_conversation(town, entity, conversation, "someone left")
             return
         speaker = members[conversation.speaker]
+        if esper.has_component(speaker, PlayerControlled):  # the player speaks through the chat box (game.player.say)
+            if town.clock.tick - conversation.next_tick > town.clock.minutes_to_ticks(PLAYER_PATIENCE_MINUTES):
+                finish_conversation(town, entity, conversation, "no answer")
+            return
         partner = members[(conversation.speaker + 1) % len(members)]
         partner_resident = esper.component_for_entity(partner, Resident)
         resident = esper.component_for_entity(speaker, Resident)
@@ -91,8 +98,9 @@ class ConversationProcessor(esper.Processor):
         conversation.speaker = self.policy.next_speaker(conversation)
         seconds = max(3.0, len(line.split()) / WORDS_PER_SECOND)
         conversation.next_tick = town.clock.tick + town.clock.minutes_to_ticks(seconds / 60)
-        if conversation.closing or conversation.turn >= conversation.max_turns:
-            finish_conversation(town, entity, conversation, "goodbye" if conversation.closing else "turn limit")
+        with_player = any(esper.has_component(m, PlayerControlled) for m in conversation.participants)
+        if conversation.closing or conversation.turn >= conversation.max_turns or (end and with_player):
+            finish_conversation(town, entity, conversation, "goodbye" if conversation.closing or end else "turn limit")
         elif end:
             conversation.closing = True
 

@@ -6,7 +6,7 @@ import esper
 
 from agents.protocol import Request
 from agents.reflection import parse_importance, parse_insights
-from game.components import Mind, Resident
+from game.components import Mind, PlayerControlled, Resident
 from game.minds import remember, view
 from game.situation import situation
 from game.town import Town
@@ -38,6 +38,8 @@ class MemoryProcessor(esper.Processor):
             self._reflected(request, answer.text)
             town.trace.record(town.clock.tick, request, answer, answer.text, True)
         for entity, (mind, resident) in sorted(esper.get_components(Mind, Resident), key=lambda p: p[0]):
+            if esper.has_component(entity, PlayerControlled):
+                continue
             if mind.reflecting is None and mind.importance_since_reflection >= town.settings.reflection_threshold:
                 mind_view, _ = view(town, entity, None, recent=REFLECT_ON)
                 request = town.mind.ask(Request(town.mind.next_id(), "reflect", resident.id, resident.persona,

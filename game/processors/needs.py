@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import esper
 
-from game.components import Activity, Mind, Path, Pending, ReplanDue, Talking
+from game.components import Activity, Mind, Path, Pending, PlayerControlled, ReplanDue, Talking
 from game.town import Town
 
 REPLAN_GAP_MINUTES = 120
@@ -22,6 +22,8 @@ class NeedsProcessor(esper.Processor):
         """Advance every resident's needs and mood by one tick."""
         now = self.town.clock.total_minutes
         for entity, mind in esper.get_component(Mind):
+            if esper.has_component(entity, PlayerControlled):
+                continue
             activity = esper.try_component(entity, Activity)
             if esper.has_component(entity, Talking):
                 doing = "talking"

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import esper
 
-from game.components import Activity, DecisionDue, Mind, Pending, Perceived, Position, Resident
+from game.components import Activity, DecisionDue, Mind, Pending, Perceived, PlayerControlled, Position, Resident
 from game.minds import remember
 from game.situation import doing
 from game.town import Town
@@ -38,7 +38,7 @@ class PerceptionProcessor(esper.Processor):
             free = frozenset(other for other in near if town.available(other))
             met = sorted(free - perceived.free)
             perceived.nearby, perceived.free = frozenset(near), free
-            if met and self._free(entity):
+            if met and self._free(entity) and not esper.has_component(entity, PlayerControlled):
                 for other in met:
                     other_id = town.resident_id(other)
                     if not town.in_cooldown(entity, other_id):
