@@ -10,20 +10,18 @@ from typing import TypeVar
 
 from agents.errors import ContentError, ContentErrorList
 from agents.persona import (
-    BLOCK_KINDS,
     SPEECH_PLACEHOLDERS,
-    WEEKDAYS,
     Persona,
     Relationship,
-    RoutineBlock,
     SpeechBook,
-    parse_hhmm,
 )
+from agents.routine_file import read_routine, weekdays
 from agents.tomlfile import Table, TomlDoc
 
 T = TypeVar("T")
 
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+PERSONA_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+"""What a persona id (its file name) may look like."""
 _PERSONA_KEYS = ("name", "age", "occupation", "traits", "background", "speech_style", "home", "workplace",
                  "work_days", "sociability", "topics", "goals", "speech", "relationships", "routine", "retrieval",
                  "needs", "memories", "preserved")
@@ -35,8 +33,6 @@ NEED_KEYS = ("energy", "hunger", "social", "fun")
 SPEECH_KEYS = ("greetings", "smalltalk", "farewells")
 """Keys of the [speech] table."""
 
-BLOCK_KEYS = ("at", "kind", "activity", "place", "places", "days")
-"""Keys of a [[routine]] block."""
 
 
 class _Collector:
@@ -60,7 +56,7 @@ def load_persona(path: Path) -> Persona:
     Every problem in the file is reported (ContentErrorList lists them; it reads like the first one).
     """
     persona_id = path.stem
-    if not _ID.match(persona_id):
+    if not PERSONA_ID.match(persona_id):
         raise ContentError(path, None, "file name must be a lowercase id (letters, digits, _), "
                            f"e.g. 'mara.toml'; got '{path.name}'")
     root = TomlDoc(path).root()
@@ -71,7 +67,7 @@ def load_persona(path: Path) -> Persona:
             break
     workplace = found.get(lambda: root.get("workplace", str, None), None)
     no_days: set[int] = set()
-    work_days = found.get(lambda: _weekdays(root, "work_days", root.strings("work_days", (), max_len=7)), no_days)
+    work_days = found.get(lambda: weekdays(root, "work_days", root.strings("work_days", (), max_len=7)), no_days)
     if work_days and workplace is None:
         found.errors.append(root.error("work_days", "work days are given but there is no 'workplace'"))
     persona = Persona(
@@ -90,7 +86,7 @@ def load_persona(path: Path) -> Persona:
         goals=found.get(lambda: root.strings("goals", (), max_len=8, max_chars=200), ()),
         speech=found.get(lambda: _speech(root.table("speech", required=True)), SpeechBook((), (), ())),
         relationships=found.get(lambda: _relationships(root.table("relationships"), persona_id), {}),
-        routine=found.get(lambda: _routine(root, frozenset(work_days), workplace), ()),
+        routine=found.get(lambda: read_routine(root, frozenset(work_days), workplace), ()),
         retrieval=found.get(lambda: _retrieval(root.table("retrieval")), {}),
         needs=found.get(lambda: _needs(root.table("needs")), {}),
         memories=found.get(lambda: _memories(root), ()),
@@ -141,16 +137,6 @@ def _age(root: Table) -> int:
     return age
 
 
-def _weekdays(table: Table, key: str, names: tuple[str, ...]) -> set[int]:
-    """Turn weekday names into indexes, rejecting unknown names."""
-    days = set()
-    for name in names:
-        if name not in WEEKDAYS:
-            raise table.error(key, f"'{name}' is not a weekday (expected one of: {', '.join(WEEKDAYS)})")
-        days.add(WEEKDAYS.index(name))
-    return days
-
-
 def _speech(table: Table) -> SpeechBook:
     """Read the [speech] table and check every line's placeholders."""
     table.check_keys(SPEECH_KEYS)
@@ -187,61 +173,6 @@ def _relationships(table: Table, own_id: str) -> dict[str, Relationship]:
             raise table.error(other, "a persona cannot have a relationship with itself")
         result[other] = Relationship(entry.number("closeness", -1.0, 1.0), entry.get("note", str, ""))
     return result
-
-
-def _routine(root: Table, work_days: frozenset[int], workplace: str | None) -> tuple[RoutineBlock, ...]:
-    """Read the [[routine]] blocks and check that they make a livable week."""
-    blocks = []
-    seen: dict[tuple[int, int], int] = {}
-    tables = root.tables("routine", required=True)
-    if not tables:
-        raise root.error("routine", "needs at least one [[routine]] block")
-    for index, table in enumerate(tables):
-        block = _block(table, work_days, workplace)
-        for day in block.days:
-            if (day, block.start) in seen:
-                raise table.error("at", f"two blocks start at the same time on {WEEKDAYS[day]} "
-                                  f"(blocks {seen[(day, block.start)] + 1} and {index + 1})")
-            seen[(day, block.start)] = index
-        blocks.append(block)
-    if not any(b.kind == "sleep" and b.places == ("home",) for b in blocks):
-        raise root.error("routine", "needs a block with kind = \"sleep\" and place = \"home\"")
-    for day in sorted(work_days):
-        if not any(b.kind == "work" and day in b.days for b in blocks):
-            raise root.error("routine", f"{WEEKDAYS[day]} is a work day but no work block applies on it")
-    return tuple(sorted(blocks, key=lambda b: b.start))
-
-
-def _block(table: Table, work_days: frozenset[int], workplace: str | None) -> RoutineBlock:
-    """Read one routine block."""
-    table.check_keys(BLOCK_KEYS)
-    start = parse_hhmm(table.get("at", str))
-    if start is None:
-        raise table.error("at", f"expected a time as \"HH:MM\", got {table.data['at']!r}")
-    kind = table.get("kind", str)
-    if kind not in BLOCK_KINDS:
-        raise table.error("kind", f"'{kind}' is not a block kind (expected one of: {', '.join(BLOCK_KINDS)})")
-    if ("place" in table.data) == ("places" in table.data):
-        raise table.error(None, "give exactly one of 'place' or 'places'")
-    places = (table.get("place", str),) if "place" in table.data else table.strings("places", min_len=1)
-    if "work" in places and workplace is None:
-        raise table.error("place", "place \"work\" needs a 'workplace' in the persona")
-    return RoutineBlock(start, kind, table.get("activity", str, kind), places,
-                        frozenset(_block_days(table, work_days)))
-
-
-def _block_days(table: Table, work_days: frozenset[int]) -> set[int]:
-    """Resolve a block's ``days``: "all", "work", "off" or a list of weekday names."""
-    days = table.data.get("days", "all")
-    if isinstance(days, list):
-        return _weekdays(table, "days", table.strings("days", min_len=1, max_len=7))
-    if days == "all":
-        return set(range(7))
-    if days == "work":
-        return set(work_days)
-    if days == "off":
-        return set(range(7)) - set(work_days)
-    raise table.error("days", f"expected \"all\", \"work\", \"off\" or a list of weekdays, got {days!r}")
 
 
 def _retrieval(table: Table) -> dict[str, float]:

@@ -18,7 +18,7 @@ PLACEHOLDERS = frozenset({
     "world", "name", "age", "occupation", "traits", "background", "speech_style", "day", "weekday", "time",
     "place", "place_id", "doing", "reason", "nearby", "mood", "needs", "urgent", "current_block", "memories",
     "relationships", "places", "people", "sleep_note", "partner", "relation", "news", "history", "turn",
-    "max_turns", "closing", "routine", "happenings", "subject",
+    "max_turns", "closing", "routine", "happenings", "subject", "partner_first",
 })
 """Every name a template may use in braces."""
 
@@ -100,7 +100,8 @@ def prompt_values(request: Request, world: str) -> dict[str, str]:
     }
     if dialogue is not None:
         values |= {
-            "partner": dialogue.partner_name, "relation": f"closeness {mind.closeness_to(dialogue.partner):+.1f}",
+            "partner": dialogue.partner_name, "partner_first": dialogue.partner_name.split()[0],
+            "relation": f"closeness {mind.closeness_to(dialogue.partner):+.1f}",
             "history": "\n".join(f"{speaker}: {line}" for speaker, line in dialogue.history) or "(you speak first)",
             "turn": str(dialogue.turn + 1), "max_turns": str(dialogue.max_turns),
             "closing": " They have said goodbye: answer with a goodbye." if dialogue.closing else "",
@@ -116,7 +117,10 @@ def _block_text(request: Request) -> str:
         return "nothing planned"
     text = f"{block.kind} at {block.place}: {block.activity} until {_clock(block.end)}"
     step = current_step(request.persona.id, block, sit)
-    return text if step.activity == block.activity else f"{text} (now: {step.activity} until {_clock(step.end)})"
+    if step.activity != block.activity:
+        text = f"{text} (now: {step.activity} until {_clock(step.end)})"
+    where = "you are there" if sit.place == block.place else f"you are not at {block.place} yet"
+    return f"{text}; {where}"
 
 
 def _clock(minute: int) -> str:

@@ -112,7 +112,8 @@ def chat_frames(folder: Path, count: int) -> None:
     """Frame times at 1x while the player talks to one resident and the others think, all through the local brain."""
     import pygame
 
-    from game.app import Game, _walk_to
+    from game.script import walk_to
+    from game.session import Game
     pygame.init()
     screen = pygame.display.set_mode((1280, 800))
     brain = LocalBrain(folder, threads=1)
@@ -121,7 +122,7 @@ def chat_frames(folder: Path, count: int) -> None:
         game = Game(sim, screen)
         partner = next(r.id for r in sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
                        and not r.talking and not r.walking_to)
-        _walk_to(game, partner)
+        walk_to(game, partner)
         sim.step(2)
         game.talk()
         times, lines, said = [], 0, len(sim.events)
@@ -152,14 +153,22 @@ def main() -> None:
     """Run both benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--frames", type=int, default=900)
+    parser.add_argument("--only-chat", action="store_true", help="only the chat frame-time benchmark")
     args = parser.parse_args()
+    if args.only_chat:
+        from agents.brains.bundled import BUNDLED
+        chat_frames(BUNDLED, args.frames)
+        return
     requests = real_requests()
     decide = [r for r in requests if r.kind == "decide"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = model_folder(requests, Path(tmp))
         decisions(LocalBrain(folder), decide)
         frames(folder, args.frames)
-        chat_frames(folder, args.frames)
+        from agents.brains.bundled import BUNDLED
+        shipped = BUNDLED if (BUNDLED / "model.safetensors").exists() else folder
+        print(f"(chat benchmark with {'the bundled model' if shipped == BUNDLED else 'the 4.1M test model'})")
+        chat_frames(shipped, args.frames)
 
 
 if __name__ == "__main__":

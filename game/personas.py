@@ -8,7 +8,7 @@ from pathlib import Path
 from agents.cards import card_to_toml, persona_to_card, read_card, write_png_card
 from agents.errors import ContentError, ContentErrorList
 from agents.persona import WEEKDAYS, Persona
-from agents.persona_file import load_persona
+from agents.persona_file import PERSONA_ID, load_persona
 from agents.tomlfile import TomlDoc
 from game.loader import check_personas, resolve_world
 from game.worldmap import TileMap, load_tilemap
@@ -67,12 +67,12 @@ def _references(personas: list[Persona], tilemap: TileMap, files: list[Path]) ->
                 except ContentError:
                     continue
     problems: list[ContentError] = []
-    known = {path.stem for path in world_dir.glob("*.toml")} if world_dir is not None else set()
+    known = {path.stem for path in world_dir.glob("*.toml") if PERSONA_ID.match(path.stem)} if world_dir else set()
     for persona in personas:
         twin = next((p for p in everyone if p.id != persona.id and p.name == persona.name), None)
         if twin is not None and persona.source is not None:
             problems.append(ContentError(persona.source, "name", f"'{persona.name}' is also the name of {twin.id}.toml",
-                                         _line(persona.source, "name")))
+                                         TomlDoc(persona.source).find_line(None, "name")))
         try:
             check_personas([persona] + [p for p in everyone if p.id != persona.id and p.name != persona.name],
                            tilemap, known)
@@ -80,14 +80,6 @@ def _references(personas: list[Persona], tilemap: TileMap, files: list[Path]) ->
             if exc.path == persona.source:
                 problems.append(exc)
     return problems
-
-
-def _line(path: Path, key: str) -> int | None:
-    """The line of ``key = ...`` in a file."""
-    for number, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-        if text.lstrip().startswith(f"{key} ") or text.lstrip().startswith(f"{key}="):
-            return number
-    return None
 
 
 def new_persona(name: str, world: str | Path) -> Path:

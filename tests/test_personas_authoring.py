@@ -13,8 +13,9 @@ import pytest
 from agents.cards import MAX_FIELD, read_card, write_png_card
 from agents.errors import ContentError
 from agents.persona_file import _PERSONA_KEYS as PERSONA_KEYS
-from agents.persona_file import BLOCK_KEYS, NEED_KEYS, SPEECH_KEYS, load_persona
+from agents.persona_file import NEED_KEYS, SPEECH_KEYS, load_persona
 from agents.persona_schema import SCHEMA_PATH, persona_schema
+from agents.routine_file import BLOCK_KEYS
 from game.cli import main
 from game.loader import WORLDS_DIR
 from game.simulation import Simulation

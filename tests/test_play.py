@@ -9,8 +9,9 @@ import pygame
 import pytest
 
 from game import player as pl
-from game.app import Game, play, run_loop
+from game.app import play, run_loop
 from game.components import Position
+from game.session import Game
 from game.simulation import Simulation
 
 
@@ -42,8 +43,8 @@ def frames(game: Game, count: int) -> None:
 
 
 def put_player_by(game: Game, resident: str) -> None:
-    from game.app import _walk_to
-    _walk_to(game, resident)
+    from game.script import walk_to
+    walk_to(game, resident)
 
 
 def test_play_saves_a_screenshot_of_the_town(tmp_path: Path) -> None:

@@ -95,12 +95,14 @@ class LocalBrain:
             return text
         return prompt + "\n"
 
-    def _encode(self, prompts: list[str]) -> Any:
-        """Tokenise a batch with left padding, keeping the end of over-long prompts."""
+    def _encode(self, prompts: list[str], new_tokens: int) -> Any:
+        """Tokenise a batch with left padding, keeping the end of prompts too long for the model's context."""
         self.tokenizer.padding_side = "left"
         self.tokenizer.truncation_side = "left"
+        context = getattr(self.model.config, "max_position_embeddings", None) or 1 << 20
+        limit = max(16, min(self.max_prompt_tokens, context - new_tokens))
         return self.tokenizer(prompts, return_tensors="pt", padding=True, truncation=True,
-                              max_length=self.max_prompt_tokens, add_special_tokens=False).to(self.device)
+                              max_length=limit, add_special_tokens=False).to(self.device)
 
     def _generate(self, batch: Any, max_new: int, **options: Any) -> Any:
         """Run generate with the brain's sampling settings (greedy by default)."""
@@ -120,7 +122,7 @@ class LocalBrain:
         eos = self.tokenizer.eos_token_id
         tries = [TokenTrie([self.tokenizer(c, add_special_tokens=False).input_ids for c in row], eos)
                  for row in choices]
-        batch = self._encode(prompts)
+        batch = self._encode(prompts, max(t.depth for t in tries))
         width = batch["input_ids"].shape[1]
         constraint = TrieConstraint(tries, width, eos)
         longest = max(t.depth for t in tries)
@@ -134,7 +136,7 @@ class LocalBrain:
 
     def _free(self, prompts: list[str], max_new: int, stops: list[str] | None) -> tuple[list[str], list[int]]:
         """Generate free text (up to ``max_new`` tokens, stopping at EOS or a stop string)."""
-        batch = self._encode(prompts)
+        batch = self._encode(prompts, max_new)
         width = batch["input_ids"].shape[1]
         extra: dict[str, Any] = {"stop_strings": stops, "tokenizer": self.tokenizer} if stops else {}
         output = self._generate(batch, max_new, **extra)

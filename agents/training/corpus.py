@@ -76,7 +76,7 @@ def _example(rng: random.Random, town: GenTown, rid: str, kind: str) -> tuple[Re
     plan = routine_plan(persona, day, weekday, rng.getrandbits(32), 20)
     minute = rng.randint(0, 24 * 60 - 1)
     block = plan.block_at(minute)
-    here = block.place if block and rng.random() < 0.65 else rng.choice([*town.places, persona.home])
+    here = block.place if block and rng.random() < 0.55 else rng.choice([*town.places, persona.home])
     others = [p for p in town.residents if p.id != rid]
     near = rng.sample(others, k=min(len(others), rng.choice([0, 0, 1, 1, 2, 3])))
     reason = rng.choice(["arrived", "activity_ended", "start", "conversation_ended", "planned"])

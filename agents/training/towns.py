@@ -61,7 +61,7 @@ def _persona(rng: random.Random, rid: str, name: str, occupation: str, workplace
     return Persona(
         id=rid, name=name, age=rng.randint(18, 84), occupation=occupation, traits=traits,
         background=f"{name.split(maxsplit=1)[0]} has lived here {rng.randint(1, 60)} years.",
-        speech_style=vocab.STYLES[voice],
+        speech_style="; ".join([vocab.STYLES[voice], *rng.sample(vocab.QUIRKS, k=rng.randint(0, 2))]),
         home=f"home_{rid}", workplace=workplace, work_days=work_days, sociability=round(rng.uniform(0.2, 0.95), 2),
         topics=topics, speech=SpeechBook(*book), relationships=relations,
         routine=_routine(rng, workplace, work, work_days, public))

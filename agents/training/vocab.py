@@ -73,6 +73,14 @@ STYLES: dict[str, str] = {
 }
 """Speech styles by voice, as persona files describe them."""
 
+QUIRKS = (
+    "hums while thinking", "says 'right then' a lot", "uses old sayings", "talks about the weather first",
+    "asks how you are feeling", "sprinkles in words from home", "never finishes a story", "laughs at own jokes",
+    "speaks softly", "very precise about times", "calls everyone by their full name", "loves a pun",
+    "quotes books", "complains cheerfully", "lots of exclamation marks", "answers questions with questions",
+)
+"""Extra habits of speech, to vary persona speech styles."""
+
 TOPICS = (
     "the weather", "the harvest fair", "the new bridge", "the price of flour", "the river flooding",
     "the school play", "a lost cat", "the council election", "the summer dance", "a stranger in town",
