@@ -17,30 +17,12 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+from common import real_requests
+
 from agents.brains.local import LocalBrain
-from agents.brains.scripted import ScriptedBrain
 from agents.modelkit import build_model, parameter_count, sample_texts, train_tokenizer
 from agents.protocol import Request
 from game.simulation import Simulation
-
-
-class Spy(ScriptedBrain):
-    """The scripted brain, keeping every request (to reuse real prompts)."""
-
-    def __init__(self) -> None:
-        self.requests: list[Request] = []
-
-    def think(self, requests):  # type: ignore[no-untyped-def]
-        self.requests.extend(requests)
-        return super().think(requests)
-
-
-def real_requests() -> list[Request]:
-    """Decide requests with rendered prompts, from six hours of scripted Oakvale."""
-    spy = Spy()
-    with Simulation("oakvale", seed=3, brain=spy) as sim:
-        sim.run(hours=6)
-    return spy.requests
 
 
 def model_folder(requests: list[Request], folder: Path) -> Path:
@@ -120,8 +102,8 @@ def chat_frames(folder: Path, count: int) -> None:
     with Simulation("oakvale", seed=1, brain=brain, threaded=True, player=True) as sim:
         sim.run(hours=5)  # 11:30
         game = Game(sim, screen)
-        partner = next(r.id for r in sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
-                       and not r.talking and not r.walking_to)
+        awake = [r.id for r in sim.residents() if r.id != "player" and r.activity_kind != "sleep" and not r.talking]
+        partner = awake[0] if awake else "tomas"
         walk_to(game, partner)
         sim.step(2)
         game.talk()
@@ -134,6 +116,7 @@ def chat_frames(folder: Path, count: int) -> None:
                 game.send()
                 lines += 1
             elif not game.chat_open and frame % 90 == 0:
+                walk_to(game, partner)
                 game.talk()
             game.update(1 / 60)
             game.draw(screen)

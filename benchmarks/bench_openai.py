@@ -14,31 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from common import real_requests
 from fake_openai import FakeServer
 
 from agents.brains.openai import OpenAIBrain
-from agents.brains.scripted import ScriptedBrain
-from agents.protocol import Request
-from game.simulation import Simulation
-
-
-class Spy(ScriptedBrain):
-    """The scripted brain, keeping every request."""
-
-    def __init__(self) -> None:
-        self.requests: list[Request] = []
-
-    def think(self, requests):  # type: ignore[no-untyped-def]
-        self.requests.extend(requests)
-        return super().think(requests)
 
 
 def main() -> None:
     """Print decisions per second at 1, 8 and 32 concurrent residents."""
-    spy = Spy()
-    with Simulation("oakvale", seed=3, brain=spy) as sim:
-        sim.run(hours=6)
-    decide = [r for r in spy.requests if r.kind == "decide"]
+    decide = [r for r in real_requests() if r.kind == "decide"]
     server = FakeServer().start()
     try:
         for delay, concurrency in ((0.0, 1), (0.0, 32), (0.05, 1), (0.05, 8), (0.05, 32)):
