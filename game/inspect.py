@@ -29,9 +29,8 @@ class Inspection:
 def inspect(sim: Simulation, resident_id: str, memories: int = 5) -> Inspection:
     """Read out one resident's state for the inspector panel."""
     state = sim.resident(resident_id)
-    persona = sim.world.personas[[p.id for p in sim.world.personas].index(resident_id)] \
-        if resident_id in {p.id for p in sim.world.personas} else None
-    summary = (f"{persona.age}, {persona.occupation}. {', '.join(persona.traits)}." if persona else "The player.")
+    persona = state.persona  # the live one: reloaded persona files show at once
+    summary = f"{persona.age}, {persona.occupation}. {', '.join(persona.traits)}."
     doing = state.activity or (f"walking to {state.walking_to}" if state.walking_to else "idle")
     if state.talking:
         doing = "talking"

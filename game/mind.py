@@ -154,7 +154,8 @@ class MindService:
         for request in self.executor.overdue():
             self.timeouts += 1
             answer = self.fallback.think([request])[0]
-            self._inbox[request.kind].append((request, replace(answer, text=answer.text)))
+            late = replace(answer, error="timed out; the scripted policy answered")
+            self._inbox[request.kind].append((request, late))
 
     def take(self, kind: str) -> list[tuple[Request, Answer]]:
         """Hand over the collected answers of one kind."""

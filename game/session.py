@@ -48,6 +48,7 @@ class Game:
         self.log_lines: list[str] = []
         self.names = {p.id: p.first_name for p in sim.world.personas} | {pl.PLAYER_ID: "You"}
         self.watcher = PersonaWatcher(sim)
+        self._nearest: tuple[object, str | None] = (None, None)
         self._reload_timer = 0.0
 
     # ---- actions -------------------------------------------------------------------------------
@@ -91,9 +92,16 @@ class Game:
             self.controls.running = False
 
     def nearest(self) -> str | None:
-        """The resident nearest the player within two tiles, if any."""
+        """The resident nearest the player within two tiles, if any (worked out once per tick)."""
         if self.sim.player is None:
             return None
+        key = (self.sim.clock.tick, self.sim.resident(pl.PLAYER_ID).tile)
+        if self._nearest[0] != key:
+            self._nearest = (key, self._find_nearest())
+        return self._nearest[1]
+
+    def _find_nearest(self) -> str | None:
+        """Scan the residents for the nearest one within two tiles of the player."""
         me = self.sim.resident(pl.PLAYER_ID).tile
         best = None
         for state in self.sim.residents():

@@ -15,6 +15,7 @@ import esper
 from agents.brains import load_brain
 from agents.brains.scripted import ScriptedBrain
 from agents.embeddings import Embedder, HashEmbedder
+from agents.persona import Persona
 from agents.plans import DayPlan
 from agents.prompting import load_templates, render
 from agents.protocol import Brain, Request
@@ -86,6 +87,7 @@ class ResidentState:
     walking_to: str | None
     talking: bool
     plan: DayPlan | None
+    persona: Persona
     mind: Mind
     closeness: dict[str, float]
 
@@ -208,6 +210,7 @@ class Simulation:
                                  activity.name if activity else None, activity.kind if activity else None,
                                  path.destination if path else None, esper.has_component(entity, Talking),
                                  plan.plan if (plan := esper.try_component(entity, Plan)) else None,
+                                 resident.persona,
                                  esper.component_for_entity(entity, Mind),
                                  dict(esper.component_for_entity(entity, Relationships).closeness))
 

@@ -10,7 +10,7 @@ import esper
 from agents.brains.scripted import ScriptedBrain
 from agents.embeddings import Embedder
 from game.clock import GameClock
-from game.components import Activity, Path, Position, Relationships, Resident, Talking
+from game.components import Activity, Path, Relationships, Resident, Talking
 from game.events import Event, EventLog
 from game.loader import WorldDef
 from game.mind import MindService
@@ -88,7 +88,3 @@ class Town:
             return False
         since = self.clock.total_minutes - relations.last_talk[other_id]
         return since < self.settings.conversation_cooldown_minutes
-
-    def place_of(self, entity: int) -> str | None:
-        """Return the place id where an entity stands."""
-        return esper.component_for_entity(entity, Position).place

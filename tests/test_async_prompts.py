@@ -68,6 +68,7 @@ def test_overdue_requests_fall_back_to_the_scripted_policy_and_late_answers_are_
     answered = [pair for kind in sorted(kinds) for pair in service.take(kind)]
     assert sorted(r.id for r, _ in answered) == sorted(r.id for r in requests), "the fallback answered them all"
     assert service.timeouts == len(requests)
+    assert all(answer.error and "timed out" in answer.error for _, answer in answered), "the trace will say why"
     brain.gate.set()
     time.sleep(0.3)
     service.exchange()
