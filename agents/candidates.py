@@ -11,7 +11,10 @@ from agents.plans import current_step
 from agents.protocol import Request
 
 DEFAULT_SLEEP = 480
-"""Minutes of sleep offered when no plan block says how long."""
+"""Minutes of sleep offered when there is no plan to say how long."""
+
+NAP = 90
+"""Minutes of sleep offered during a block that is not for sleeping: a nap, not the night."""
 
 
 def decision_candidates(request: Request) -> list[str]:
@@ -30,7 +33,8 @@ def decision_candidates(request: Request) -> list[str]:
     intents += [GoTo(place) for place in options.places if place != sit.place]
     intents += [TalkTo(person) for person in options.people]
     if options.can_sleep:
-        intents.append(Sleep(remaining if block is not None and block.kind == "sleep" else DEFAULT_SLEEP))
+        nap = DEFAULT_SLEEP if block is None else remaining if block.kind == "sleep" else min(NAP, remaining)
+        intents.append(Sleep(nap))
     intents += [Wait(15)]
     if sit.reason.startswith("met:"):
         intents.append(Continue())

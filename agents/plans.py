@@ -67,6 +67,29 @@ def parse_plan(text: str, day: int) -> DayPlan | None:
     return DayPlan(day, tuple(blocks)) if blocks else None
 
 
+MAX_GAP = 60
+"""A usable plan leaves no stretch longer than this (minutes) unplanned between now and its end."""
+
+
+def plan_problem(plan: DayPlan | None, places: set[str], now: int) -> str | None:
+    """Why a brain's plan cannot be used from minute ``now`` (None if it can): unparsed, unknown places, gaps."""
+    if plan is None:
+        return "reply is not a plan"
+    unknown = sorted({b.place for b in plan.blocks} - places)
+    if unknown:
+        return f"plan names unknown places: {', '.join(unknown)}"
+    cursor = now
+    for block in plan.blocks:
+        if block.end <= cursor:
+            continue
+        if block.start - cursor > MAX_GAP:
+            return f"plan leaves {_hhmm(cursor)}-{_hhmm(block.start)} unplanned"
+        cursor = max(cursor, block.end)
+    if cursor < DAY - MAX_GAP:
+        return f"plan stops at {_hhmm(cursor)}"
+    return None
+
+
 def routine_plan(persona: Persona, day: int, weekday: int, seed: int, jitter: int) -> DayPlan:
     """Build the plan for ``day`` from the routine: starts moved by up to ``jitter`` minutes, places drawn."""
     today = _day_blocks(persona, day, weekday, seed, jitter)

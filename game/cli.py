@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--quick", action="store_true", help="a miniature of the recipe, in under a minute")
     build.add_argument("--fresh", action="store_true", help="start over instead of resuming from the checkpoint")
     build.add_argument("--max-minutes", type=float, default=None, help="training time budget (default 45)")
+    report = sub.add_parser("report", help="what a simulate run did: model calls, valid intents, plans kept, talk")
+    report.add_argument("out", type=Path, help="the folder a simulate run wrote")
+    report.add_argument("--json", action="store_true", help="print the report as JSON")
     persona_parser(sub)
     evaluate = sub.add_parser("eval-model", help="evaluate a model folder on the validation corpus")
     evaluate.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
@@ -107,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in ("train-model", "eval-model"):
         return _model_command(args)
+    if args.command == "report":
+        return _report_command(args)
     if args.command == "persona":
         try:
             return persona_command(args)
@@ -143,6 +148,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("npcworld: interrupted", file=sys.stderr)
         return 130
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    """Print what a finished simulate run did."""
+    import json
+
+    from game.report import print_run_report, run_report
+    try:
+        report = run_report(args.out)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"npcworld: error: {args.out} is not a finished simulate run ({exc})", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_run_report(report)
+    return 0
 
 
 def _model_command(args: argparse.Namespace) -> int:

@@ -62,6 +62,7 @@ def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
         "embedder": sim.town.embedder.name,
         "memories_per_resident": round(sum(memories) / max(1, len(memories)), 1),
         "events_by_type": dict(sorted(sim.town.log.counts.items())),
+        "residents": {r.persona.id: r.persona.name for r in sim.residents()},
     }
 
 

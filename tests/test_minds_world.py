@@ -55,6 +55,23 @@ def test_round_robin_takes_turns_in_groups() -> None:
     assert order == [1, 2, 3, 1, 2, 3]
 
 
+class CannotPlan(ScriptedBrain):
+    """Writes day plans that do not parse; otherwise scripted."""
+
+    def answer(self, request):  # type: ignore[no-untyped-def]
+        return "first I will think about it" if request.kind == "plan" else super().answer(request)
+
+
+def test_an_unusable_plan_is_replaced_by_the_scripted_planner_with_the_party_in_it() -> None:
+    with Simulation("oakvale", seed=7, brain=CannotPlan()) as sim:
+        sim.run(hours=26)  # into day 2; Tomas's party (planted in world.toml) is at 17:00 at the cafe
+        plans = [e for e in sim.events if e["type"] == "plan_made" and e["npc"] == "tomas" and e["plan_day"] == 2]
+        assert plans and all(p["source"] == "scripted" for p in plans)
+        assert "17:00 leisure @cafe" in plans[-1]["blocks"], "the host plans his own party"
+        rejected = [e for e in sim.events if e["type"] == "intent_rejected" and e["intent"] == "plan"]
+        assert rejected and "reply is not a plan; using the scripted plan" in rejected[0]["reason"]
+
+
 class NeverEnds(ScriptedBrain):
     """Talks forever: never says goodbye."""
 

@@ -99,3 +99,19 @@ def test_long_blocks_break_into_steps() -> None:
     assert {s.activity for s in steps} >= {"getting set up", "baking bread"}
     assert all(s.end - s.start <= 110 for s in steps)
     assert steps_for(PlanBlock(0, 45, "meal", "toast", "home"), 1) == [PlanBlock(0, 45, "meal", "toast", "home")]
+
+
+def test_a_usable_plan_names_known_places_and_leaves_no_hour_unplanned() -> None:
+    from agents.plans import DayPlan, parse_plan, plan_problem
+    places = {"bakery", "cafe", "home_mara", "market", "pub"}
+    scripted = make_plan(request(MindView()))
+    assert plan_problem(scripted, places, 9 * 60) is None
+    assert plan_problem(None, places, 0) == "reply is not a plan"
+    assert plan_problem(parse_plan("07:00-23:59 work @moon: x", 1), places, 420) == "plan names unknown places: moon"
+    # the plan that once put a resident to sleep all day: two short blocks and nothing else
+    sparse = parse_plan("07:00-07:05 leisure @cafe: breakfast\n18:00-18:05 chores @cafe: tidy", 1)
+    assert plan_problem(sparse, places, 390) == "plan leaves 07:05-18:00 unplanned"
+    assert plan_problem(DayPlan(1, scripted.blocks[:3]), places, 0).startswith("plan stops at")
+    late_start = parse_plan("12:00-30:00 work @bakery: bake", 1)
+    assert plan_problem(late_start, places, 9 * 60) == "plan leaves 09:00-12:00 unplanned"
+    assert plan_problem(late_start, places, 11 * 60 + 30) is None

@@ -28,6 +28,53 @@ def test_corpus_is_seeded_deduplicated_and_keeps_validation_people_apart(tmp_pat
     assert reply.endswith("<|end|>\n") and "<|user|>" not in reply
 
 
+def test_corpus_varies_names_and_places_so_the_model_must_read_the_prompt() -> None:
+    from agents.training.vocab import FIRST_NAMES
+    chosen = list(examples(0, 12))
+    firsts = {e.request.persona.first_name for e in chosen}
+    assert len(firsts) > 80 and len(firsts - set(FIRST_NAMES)) > len(firsts) / 3, "many invented names"
+    places = {p for e in chosen if e.request.options for p in e.request.options.places}
+    assert any(p.endswith(("_cafe", "_bakery", "_pub")) for p in places), "named places"
+    moved = [e for e in chosen if e.request.kind == "decide" and e.request.plan
+             and e.request.persona.workplace and (b := e.request.plan.block_at(e.request.situation.minute))
+             and b.kind != "work" and b.place not in (e.request.persona.home, *_routine_places(e.request.persona))]
+    assert moved, "some decisions follow a replanned block at a place outside the routine"
+    import random
+
+    from agents.training.towns import make_town
+    for seed in range(300):
+        town = make_town(random.Random(seed), 14)
+        assert len({p.id for p in town.residents}) == 14, f"resident ids are unique (town {seed})"
+    spoken = [e for e in chosen if e.request.kind == "converse"]
+    assert all(e.request.dialogue and e.request.dialogue.partner_name.split()[0] in e.answer for e in spoken)
+    assert sum("{partner}" in e.reply for e in spoken) > 0.9 * len(spoken), "the model learns the partner slot"
+    decisions = [e for e in chosen if e.request.kind == "decide"]
+    assert sum('"@plan"' in e.reply for e in decisions) > len(decisions) / 5, "go_to the plan's place is a slot"
+
+
+def _routine_places(persona: object) -> set[str]:
+    """Every place a persona's routine names (home and work by their ids)."""
+    from agents.persona import Persona
+    assert isinstance(persona, Persona)
+    named = {p for block in persona.routine for p in block.places}
+    return {persona.home if p == "home" else persona.workplace if p == "work" else p for p in named} - {None}
+
+
+def test_reply_loss_matches_the_full_loss() -> None:
+    import torch
+
+    from agents.modelkit import build_model, train_tokenizer
+    from agents.training.train import reply_loss
+    tokenizer = train_tokenizer(["<|user|> hello there <|assistant|> general kenobi <|end|>"] * 4, 300)
+    model = build_model(tokenizer, "tiny", context=64)
+    ids = torch.tensor([tokenizer("hello there general kenobi", add_special_tokens=False).input_ids])
+    labels = ids.clone()
+    labels[0, :3] = -100
+    mask = torch.ones_like(ids)
+    full = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+    assert torch.allclose(reply_loss(model, ids, mask, labels), full, atol=1e-5)
+
+
 def test_train_model_quick_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     out, work = tmp_path / "model", tmp_path / "work"
@@ -44,6 +91,7 @@ def test_train_model_quick_end_to_end(tmp_path: Path, monkeypatch: pytest.Monkey
     from transformers import AutoModelForCausalLM, AutoTokenizer
     assert AutoModelForCausalLM.from_pretrained(out, local_files_only=True).num_parameters() == log["parameters"]
     assert AutoTokenizer.from_pretrained(out, local_files_only=True).chat_template
+    assert json.loads((out / "npcworld.json").read_text()) == {"slots": "v1"}
     steps = log["step"]
     assert main(["train-model", "--quick", "--out", str(out), "--work", str(work)]) == 0
     assert json.loads((out / "training.json").read_text())["step"] == steps, "resumed: nothing left to train"

@@ -2,7 +2,8 @@
 
 Decisions and importance ratings are decoded under constraint (a token trie of the valid replies), so
 only actions valid for that resident right now can come out; speech is free text with a length cap,
-stop strings and clean-up. torch and transformers are imported here only.
+stop strings and clean-up. A model folder with ``npcworld.json`` writes slotted replies (agents/slots.py),
+which are filled in here. torch and transformers are imported here only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from agents.candidates import IMPORTANCE_CANDIDATES, decision_candidates
 from agents.dialogue import line_to_json
 from agents.intents import clean_line
 from agents.protocol import Answer, Request
+from agents.slots import model_uses_slots, slot_decision, unslot_decision, unslot_speech
 
 SAY_PREFIX = '{"say": "'
 """Speech replies start with this prefix, written for the model; it writes only the line."""
@@ -61,6 +63,8 @@ class LocalBrain:
         self.max_prompt_tokens = max_prompt_tokens
         self.tokenizer, self.model = _load(str(model), self.device, dtype, allow_download)
         self.model_name = str(model)
+        self.slots = Path(model).is_dir() and model_uses_slots(model)
+        """Whether the model writes slotted replies (agents/slots.py), which this brain fills in."""
         self.calls = 0
 
     def think(self, requests: Sequence[Request]) -> list[Answer]:
@@ -78,9 +82,14 @@ class LocalBrain:
         prompts = [self._chat(r.prompt) for r in group]
         if kind in ("decide", "importance"):
             choices = [decision_candidates(r) if kind == "decide" else IMPORTANCE_CANDIDATES for r in group]
-            texts, tokens = self._constrained(prompts, choices)
+            written = [[slot_decision(c, r) for c in row] for r, row in zip(group, choices, strict=True)] \
+                if self.slots and kind == "decide" else choices
+            picked, tokens = self._constrained(prompts, written)
+            texts = [row[i] for row, i in zip(choices, picked, strict=True)]
         elif kind == "converse":
             raw, tokens = self._free([p + SAY_PREFIX for p in prompts], _FREE_TOKENS[kind], ['"', "\n"])
+            if self.slots:
+                raw = [unslot_speech(text.split('"', maxsplit=1)[0], r) for r, text in zip(group, raw, strict=True)]
             texts = [_speech(r, text) for r, text in zip(group, raw, strict=True)]
         else:
             texts, tokens = self._free(prompts, _FREE_TOKENS[kind], None)
@@ -117,8 +126,12 @@ class LocalBrain:
                                        eos_token_id=self.tokenizer.eos_token_id, cache_implementation="static",
                                        **sampling, **options)
 
-    def _constrained(self, prompts: list[str], choices: list[list[str]]) -> tuple[list[str], list[int]]:
-        """Generate one of each row's ``choices`` through a token trie; return the texts and token counts."""
+    def unslot_decision(self, text: str, request: Request) -> str:
+        """A decision as the world reads it: slots filled when this model writes them."""
+        return unslot_decision(text, request) if self.slots else text
+
+    def _constrained(self, prompts: list[str], choices: list[list[str]]) -> tuple[list[int], list[int]]:
+        """Generate one of each row's ``choices`` through a token trie; return the picked indices and token counts."""
         eos = self.tokenizer.eos_token_id
         tries = [TokenTrie([self.tokenizer(c, add_special_tokens=False).input_ids for c in row], eos)
                  for row in choices]
@@ -127,12 +140,12 @@ class LocalBrain:
         constraint = TrieConstraint(tries, width, eos)
         longest = max(t.depth for t in tries)
         output = self._generate(batch, longest, logits_processor=[constraint])
-        texts, counts = [], []
+        picked, counts = [], []
         for row, trie in enumerate(tries):
             generated = [int(t) for t in output[row, width:]]
-            texts.append(choices[row][trie.match(generated)])
+            picked.append(trie.match(generated))
             counts.append(int(batch["attention_mask"][row].sum()) + len(generated))
-        return texts, counts
+        return picked, counts
 
     def _free(self, prompts: list[str], max_new: int, stops: list[str] | None) -> tuple[list[str], list[int]]:
         """Generate free text (up to ``max_new`` tokens, stopping at EOS or a stop string)."""

@@ -16,20 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agents.brains.scripted import decide, make_plan
-from agents.dialogue import line_to_json
+from agents.dialogue import line_to_json, parse_line
 from agents.intents import intent_to_json
-from agents.memory import Happening, rule_importance
+from agents.memory import rule_importance
 from agents.modelkit import ASSISTANT, END, USER
-from agents.persona import Persona
 from agents.plans import routine_plan
 from agents.prompting import Template, load_templates, render
-from agents.protocol import Dialogue, MindView, Nearby, News, Options, Request, Situation
+from agents.protocol import Dialogue, MindView, Nearby, Options, Request, Situation
 from agents.reflection import insights_to_json, scripted_insights
+from agents.slots import slot_decision, slot_speech
 from agents.training import vocab
 from agents.training.grammar import speak
+from agents.training.scenes import kind_of, mind_of, replanned
 from agents.training.towns import GenTown, make_town
 
-KIND_WEIGHTS = {"decide": 6.0, "converse": 3.0, "plan": 0.6, "importance": 1.0, "reflect": 0.4}
+KIND_WEIGHTS = {"decide": 6.0, "converse": 5.0, "plan": 0.8, "importance": 1.0, "reflect": 0.4}
 """How many examples of each kind per resident and town, on average."""
 
 VALIDATION_SEED_BASE = 1_000_000
@@ -38,10 +39,15 @@ VALIDATION_SEED_BASE = 1_000_000
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """One training example: the request (for evaluation) and the reply the model should give."""
+    """One training example: the request and the answer the world should get (what the model learns is slotted)."""
 
     request: Request
-    reply: str
+    answer: str
+
+    @property
+    def reply(self) -> str:
+        """The reply the model is trained to write: the answer with names and places as slots."""
+        return slotted_reply(self.request, self.answer)
 
     def text(self) -> str:
         """The full chat-formatted text: the user turn, then the assistant's reply."""
@@ -58,9 +64,23 @@ def examples(seed: int, towns: int, world: str = "Town") -> Iterator[Example]:
             for kind, weight in KIND_WEIGHTS.items():
                 count = int(weight) + (1 if rng.random() < weight - int(weight) else 0)
                 for _ in range(count):
-                    request, reply = _example(rng, town, persona.id, kind)
+                    request, answer = _example(rng, town, persona.id, kind)
                     request = _with_prompt(request, templates, world)
-                    yield Example(request, reply)
+                    yield Example(request, answer)
+
+
+def slotted_reply(request: Request, answer: str) -> str:
+    """The answer as npcworld's own model writes it (see agents/slots.py)."""
+    if request.kind == "decide":
+        return slot_decision(answer, request)
+    if request.kind == "converse" and request.dialogue is not None:
+        parsed = parse_line(answer)
+        if parsed is None:
+            return answer
+        line, end, news = parsed
+        news_text = request.mind.news[0].text if request.mind.news else None
+        return line_to_json(slot_speech(line, request.dialogue.partner_name.split()[0], news_text), end, news)
+    return answer
 
 
 def _with_prompt(request: Request, templates: dict[str, Template], world: str) -> Request:
@@ -75,6 +95,8 @@ def _example(rng: random.Random, town: GenTown, rid: str, kind: str) -> tuple[Re
     day, weekday = rng.randint(1, 9), rng.randint(0, 6)
     plan = routine_plan(persona, day, weekday, rng.getrandbits(32), 20)
     minute = rng.randint(0, 24 * 60 - 1)
+    if kind == "decide" and rng.random() < 0.25:
+        plan = replanned(rng, town, persona, plan, minute)
     block = plan.block_at(minute)
     here = block.place if block and rng.random() < 0.55 else rng.choice([*town.places, persona.home])
     others = [p for p in town.residents if p.id != rid]
@@ -82,11 +104,11 @@ def _example(rng: random.Random, town: GenTown, rid: str, kind: str) -> tuple[Re
     reason = rng.choice(["arrived", "activity_ended", "start", "conversation_ended", "planned"])
     if near and rng.random() < 0.3:
         reason = f"met:{near[0].id}"
-    sit = Situation(day, weekday, minute, here, _label(here), rng.choice(["idle", "walking", "working", "resting"]),
+    sit = Situation(day, weekday, minute, here, town.label(here), rng.choice(["idle", "walking", "working", "resting"]),
                     tuple(Nearby(p.id, p.name, rng.choice(vocab.LEISURE)) for p in near), reason)
     places = tuple(sorted({*town.places, persona.home}))
     options = Options(places, tuple(p.id for p in near if rng.random() < 0.8), here == persona.home)
-    mind = _mind(rng, town, persona.id, day, others)
+    mind = mind_of(rng, town, persona.id, day, others)
     seed = rng.getrandbits(63)
     if kind == "decide":
         request = Request(0, "decide", rid, persona, sit, seed, options=options, plan=plan, mind=mind)
@@ -98,7 +120,7 @@ def _example(rng: random.Random, town: GenTown, rid: str, kind: str) -> tuple[Re
     if kind == "importance":
         subject = rng.choice([text for _, text in mind.memories] or ["Saw a cat on the wall"])
         request = Request(0, "importance", rid, persona, sit, 0, subject=subject)
-        return request, str(rule_importance(_kind_of(subject), subject))
+        return request, str(rule_importance(kind_of(subject), subject))
     if kind == "reflect":
         request = Request(0, "reflect", rid, persona, sit, 0, mind=mind)
         return request, insights_to_json(scripted_insights(persona.first_name, mind))
@@ -135,58 +157,6 @@ def _converse(rng: random.Random, town: GenTown, rid: str, sit: Situation, mind:
     line, end, shared = speak(rng, town.styles[rid], partner.first_name, closeness, rng.choice(persona.topics), turn,
                               max_turns, closing, news.text if news else None)
     return request, line_to_json(line, end, news.key if shared and news else None)
-
-
-def _mind(rng: random.Random, town: GenTown, rid: str, day: int, others: list[Persona]) -> MindView:
-    """A plausible inner state: needs, mood, closeness, memories, maybe news of a happening."""
-    persona = next(p for p in town.residents if p.id == rid)
-    needs = tuple((n, rng.randint(2, 100)) for n in ("energy", "hunger", "social", "fun"))
-    levels = dict(needs)
-    urgent = "hunger" if levels["hunger"] < 15 else "energy" if levels["energy"] < 10 else None
-    words = ", ".join(("tired" if levels["energy"] < 50 else "rested", "hungry" if levels["hunger"] < 50 else "fed",
-                       "lonely" if levels["social"] < 20 else "sociable", "bored" if levels["fun"] < 20 else "content"))
-    memories = []
-    for i in range(rng.randint(0, 6)):
-        other = rng.choice(others)
-        memories.append((rng.randint(1, 400) + i, rng.choice([
-            f"Saw {other.name} {rng.choice(vocab.LEISURE)} at {_label(rng.choice(town.places))}",
-            f"Talked with {other.first_name} at {_label(rng.choice(town.places))}. "
-            f"{other.first_name} said: \"Lovely day.\"",
-            f"Heard {other.first_name} say to {persona.first_name}: \"Have you seen the new bridge?\"",
-            f"My plan for day {day}: {rng.choice(vocab.MEALS)} at home",
-        ])))
-    happenings: tuple[Happening, ...] = ()
-    news: tuple[News, ...] = ()
-    if rng.random() < 0.3:
-        host = rng.choice(town.residents)
-        place = rng.choice(town.places)
-        start = rng.randint(16, 20) * 60
-        title = f"{host.first_name}'s {rng.choice(vocab.HAPPENINGS)}"
-        happening = Happening(f"{host.id}-{place}-d{day}-{start // 60:02d}00", title, place, day, start, 120, host.id)
-        happenings = (happening,)
-        news = (News(happening.key, f"{title} at {_label(place)}, today at {start // 60:02d}:00."),)
-        memories.append((401, f"{host.first_name} told me: {news[0].text}"))
-    closeness = tuple(sorted((o, r.closeness) for o, r in persona.relationships.items()))
-    return MindView(needs, words, rng.choice(["content", "happy", "flat", "cheerful", "glum"]), urgent, closeness,
-                    tuple(memories), happenings, news)
-
-
-def _label(place: str) -> str:
-    """A display name for a generated place id."""
-    if place.startswith("home_"):
-        return f"{place[5:].title()}'s home"
-    return "The " + place.replace("_", " ").title()
-
-
-def _kind_of(text: str) -> str:
-    """Guess a memory's kind from its text, as the world would have stored it."""
-    if text.startswith("Talked with"):
-        return "conversation"
-    if " told me: " in text:
-        return "news"
-    if text.startswith("My plan"):
-        return "plan"
-    return "observation"
 
 
 def write_corpus(out: Path, train_towns: int, val_towns: int, seed: int = 0) -> dict[str, object]:

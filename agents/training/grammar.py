@@ -35,6 +35,21 @@ SMALL = {
 }
 """Small talk by voice; {t} is a topic."""
 
+MORE_SMALL = {
+    "cheerful": ["Oh {p}, I could talk about {t} all day!", "Guess what I did today, {p}? Nothing! Isn't it great?"],
+    "formal": ["Forgive me, {p}, but {t} deserves more attention.", "How is your family, {p}?"],
+    "gruff": ["Hmph. {t} again, {p}?", "Weather's turning, {p}."],
+    "warm": ["Come by for tea soon, {p} dear.", "Don't fret about {t}, {p} dear."],
+    "nervous": ["Sorry, {p}, I keep thinking about {t}.", "Is it, um, alright if I ask about {t}, {p}?"],
+    "poetic": ["The air smells of rain, {p}.", "{t} is like an old song, {p}."],
+    "teasing": ["Go on, {p}, tell me your theory about {t}.", "You look suspiciously cheerful, {p}."],
+    "blunt": ["I don't care for {t}, {p}.", "You should fix that, {p}."],
+}
+"""More small talk, so each voice has several ways to keep a conversation going."""
+
+AGREE = ["You're right, {p}.", "Fair point, {p}.", "I suppose so, {p}.", "Hmm, maybe, {p}.", "Ha! True, {p}."]
+"""Reactions to what the partner just said."""
+
 BYE = {
     "cheerful": ["Bye, {p}! See you soon!", "Lovely chat, {p}! Take care!"],
     "formal": ["Good day to you, {p}.", "Until next time, {p}."],
@@ -72,4 +87,6 @@ def speak(rng: random.Random, voice: str, partner: str, closeness: float, topic:
         return rng.choice(NEWS).format(p=partner, n=news), False, True
     if turn >= 3 and rng.random() < 0.3:
         return rng.choice(BYE[voice]).format(p=partner), True, False
-    return rng.choice(SMALL[voice]).format(p=partner, t=topic), False, False
+    if turn >= 2 and rng.random() < 0.15:
+        return rng.choice(AGREE).format(p=partner), False, False
+    return rng.choice(SMALL[voice] + MORE_SMALL[voice]).format(p=partner, t=topic), False, False

@@ -33,6 +33,8 @@ class TrainConfig:
     checkpoint_every: int = 250
     seed: int = 0
     threads: int = 2
+    bf16: bool = True
+    """Autocast to bfloat16 (on the CPU it trains about 1.5 times as fast; weights stay fp32)."""
 
 
 def load_examples(path: Path) -> list[dict[str, Any]]:
@@ -73,6 +75,16 @@ def collate(encoded: list[tuple[list[int], int]], group: list[int], pad: int) ->
     return ids, mask, labels
 
 
+def reply_loss(model: Any, ids: Any, mask: Any, labels: Any) -> Any:
+    """Mean next-token loss over reply tokens, projecting only those positions onto the vocabulary."""
+    import torch
+    hidden = model.model(input_ids=ids, attention_mask=mask).last_hidden_state[:, :-1]
+    target = labels[:, 1:]
+    keep = target != -100
+    logits = model.lm_head(hidden[keep]).float()
+    return torch.nn.functional.cross_entropy(logits, target[keep])
+
+
 def evaluate_loss(model: Any, encoded: list[tuple[list[int], int]], pad: int, batch_size: int = 16) -> float:
     """Mean loss per reply token over ``encoded``."""
     import torch
@@ -98,6 +110,7 @@ def train(corpus: Path, out: Path, work: Path, config: TrainConfig, resume: bool
     import torch
 
     from agents.modelkit import build_model, parameter_count
+    from agents.slots import write_slots_file
 
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
@@ -124,13 +137,7 @@ def train(corpus: Path, out: Path, work: Path, config: TrainConfig, resume: bool
     step = log["step"]
     while step < len(plan):
         ids, mask, labels = collate(encoded, plan[step], pad)
-        for group in optimizer.param_groups:
-            group["lr"] = _learning_rate(step, len(plan), config)
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
+        loss = _step(model, optimizer, ids, mask, labels, _learning_rate(step, len(plan), config), config.bf16)
         step += 1
         _account(log, step, int(mask.sum()), float(loss.detach()), time.perf_counter() - began)
         if step % config.eval_every == 0 or step == len(plan):
@@ -152,8 +159,23 @@ def train(corpus: Path, out: Path, work: Path, config: TrainConfig, resume: bool
     out.mkdir(parents=True, exist_ok=True)
     model.eval().save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)
+    write_slots_file(out)  # the corpus's replies are slotted, so the model writes slots
     (work / "train_log.json").write_text(json.dumps(log, indent=2))
     return log
+
+
+def _step(model: Any, optimizer: Any, ids: Any, mask: Any, labels: Any, lr: float, bf16: bool) -> Any:
+    """One optimiser step at learning rate ``lr``; return the loss."""
+    import torch
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    with torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=bf16):
+        loss = reply_loss(model, ids, mask, labels)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return loss
 
 
 Encoded = list[tuple[list[int], int]]

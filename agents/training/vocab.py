@@ -61,15 +61,23 @@ TRAITS = (
 )
 """Personality traits."""
 
-STYLES: dict[str, str] = {
-    "cheerful": "bright and bubbly, lots of exclamations",
-    "formal": "formal and precise, never uses slang",
-    "gruff": "gruff and short, few words",
-    "warm": "warm and motherly, calls people 'dear'",
-    "nervous": "hesitant, trails off, apologises a lot",
-    "poetic": "dreamy and poetic, notices small beauties",
-    "teasing": "teasing and quick, always joking",
-    "blunt": "blunt and plain, says what she thinks",
+STYLES: dict[str, tuple[str, ...]] = {
+    "cheerful": ("bright and bubbly, lots of exclamations", "sunny and chatty, easily delighted",
+                 "upbeat, laughs easily, full of enthusiasm"),
+    "formal": ("formal and precise, never uses slang", "quiet and exact; full sentences, no slang",
+               "courteous and measured, chooses words with care"),
+    "gruff": ("gruff and short, few words", "curt, grumbles, says as little as possible",
+              "terse and rough around the edges"),
+    "warm": ("warm and motherly, calls people 'dear'", "kind and fussing, worries over everyone",
+             "gentle and caring, always asks after you"),
+    "nervous": ("hesitant, trails off, apologises a lot", "shy and flustered, stumbles over words",
+                "anxious, quick to say sorry"),
+    "poetic": ("dreamy and poetic, notices small beauties", "wistful, speaks in images",
+               "soft and lyrical, notices the light and the birds"),
+    "teasing": ("teasing and quick, always joking", "cheeky, ribs everyone, loves banter",
+                "playful and sly, never serious for long"),
+    "blunt": ("blunt and plain, says what she thinks", "direct and no-nonsense",
+              "plain-spoken, says it straight"),
 }
 """Speech styles by voice, as persona files describe them."""
 
@@ -92,3 +100,20 @@ TOPICS = (
 HAPPENINGS = ("birthday party", "wedding reception", "book club evening", "quiz night", "harvest supper",
               "farewell party", "music evening", "tea party", "dance", "welcome party")
 """Kinds of happening that news can be about."""
+
+NAME_ONSETS = ("B", "Br", "C", "Cl", "D", "Dr", "F", "Fl", "G", "Gr", "H", "J", "K", "L", "M", "N", "P", "Pr",
+               "R", "S", "Sh", "St", "T", "Th", "Tr", "V", "W", "Z", "", "")
+NAME_VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "ie", "ou", "y")
+NAME_MIDDLES = ("l", "n", "r", "m", "s", "v", "d", "th", "nd", "rl", "ll", "ss", "b", "t")
+NAME_ENDINGS = ("a", "o", "en", "an", "in", "is", "us", "ie", "el", "ette", "ara", "on", "ley", "wyn", "")
+"""Syllables for invented given names: far more names than a model could memorise, so it learns to copy."""
+
+SURNAME_HEADS = ("Ash", "Black", "Brook", "Copper", "Elder", "Fern", "Green", "Hazel", "Iron", "Marsh", "Oak", "Red",
+                 "Stone", "Thorn", "Willow", "Wood", "Fair", "Gold", "Hill", "Moss", "Birch", "Cold", "Long", "Wild")
+SURNAME_TAILS = ("ford", "field", "well", "wood", "by", "ton", "more", "ley", "stone", "gate", "bridge", "brook",
+                 "worth", "hurst", "cott", "dale", "son", "er")
+"""Pieces of invented family names."""
+
+PLACE_WORDS = ("Copper Kettle", "Old Mill", "Rose", "North", "Riverside", "Golden", "Lantern", "Willow", "Hilltop",
+               "Crown", "Anchor", "Juniper", "Green", "Blue Door", "Market Street", "Lark", "Harbour View", "Oak")
+"""Words that make a place's name its own ("The Copper Kettle Cafe"), so ids cannot be guessed from jobs."""

@@ -1,10 +1,11 @@
-"""PlanningProcessor: turns plan answers into each resident's plan for the day (or the routine fallback)."""
+"""PlanningProcessor: turns plan answers into each resident's plan for the day (or the scripted planner's)."""
 
 from __future__ import annotations
 
 import esper
 
-from agents.plans import parse_plan, routine_plan
+from agents.brains.scripted import make_plan
+from agents.plans import parse_plan, plan_problem
 from game.components import DecisionDue, Pending, Plan
 from game.events import IntentRejected, PlanMade
 from game.minds import remember
@@ -12,7 +13,11 @@ from game.town import Town
 
 
 class PlanningProcessor(esper.Processor):
-    """Applies plan answers; a plan that does not parse, or names unknown places, is replaced by the routine's."""
+    """Applies plan answers; a plan that does not parse, names unknown places or leaves hours unplanned is replaced.
+
+    The scripted planner is the routine with known happenings and urgent needs fitted in, so a brain that
+    cannot write plans still sends its resident to the party it heard about.
+    """
 
     def __init__(self, town: Town):
         self.town = town
@@ -30,15 +35,12 @@ class PlanningProcessor(esper.Processor):
             esper.remove_component(entity, Pending)
             sit = request.situation
             plan = parse_plan(answer.text, sit.day)
-            problem = None if plan is not None else "reply is not a plan"
-            if plan is not None:
-                unknown = sorted({b.place for b in plan.blocks} - set(town.tilemap.places))
-                problem = f"plan names unknown places: {', '.join(unknown)}" if unknown else None
+            problem = plan_problem(plan, set(town.tilemap.places), sit.minute)
             source = "brain"
             if plan is None or problem is not None:
-                town.emit(IntentRejected(request.npc, "plan", f"{problem}; using the routine"))
-                plan = routine_plan(request.persona, sit.day, sit.weekday, request.seed, request.jitter)
-                source = "routine"
+                town.emit(IntentRejected(request.npc, "plan", f"{problem}; using the scripted plan"))
+                plan = make_plan(request)
+                source = "scripted"
             esper.add_component(entity, Plan(plan))
             blocks = tuple(f"{b.start // 60:02d}:{b.start % 60:02d} {b.kind} @{b.place}" for b in plan.blocks)
             town.emit(PlanMade(request.npc, plan.day, blocks, source))

@@ -1,0 +1,117 @@
+"""Slots: replies that name things by their role in the prompt ("@plan", "{partner}") instead of copying them.
+
+A model of a few million parameters trained for half an hour on two cores does not learn to copy a name
+or a place from its prompt into its reply. So npcworld's own model is trained on delexicalised replies,
+as dialogue systems have long done: a decision says ``"place": "@plan"`` (the current plan block's place)
+or ``"person": "@met"``, a line of speech says ``"{partner}"`` and ``"{news}"``, and the local brain fills
+the slots from the request before anything reaches the world. A model folder opts in with
+``npcworld.json`` (``{"slots": "v1"}``); every other model sees and writes plain replies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from agents.plans import current_step
+from agents.protocol import Request
+
+SLOTS_FILE = "npcworld.json"
+"""The file in a model folder that says the model writes slotted replies."""
+
+SLOTS_VERSION = "v1"
+"""The slot scheme described in this module."""
+
+
+def model_uses_slots(folder: str | Path) -> bool:
+    """Whether the model folder declares that it writes slotted replies."""
+    path = Path(folder) / SLOTS_FILE
+    if not path.is_file():
+        return False
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict) or data.get("slots") not in (None, SLOTS_VERSION):
+        raise ValueError(f"{path}: field 'slots': expected \"{SLOTS_VERSION}\", got {data!r}")
+    return data.get("slots") == SLOTS_VERSION
+
+
+def write_slots_file(folder: Path) -> None:
+    """Declare in ``folder`` that its model writes slotted replies."""
+    (folder / SLOTS_FILE).write_text(json.dumps({"slots": SLOTS_VERSION}) + "\n", encoding="utf-8")
+
+
+def decision_slots(request: Request) -> dict[str, str]:
+    """Slot name -> the literal it stands for in this request's decisions (people as "@p1", "@p2"...)."""
+    sit, options = request.situation, request.options
+    block = request.plan.block_at(sit.minute) if request.plan else None
+    slots: dict[str, str] = {}
+    if block is not None:
+        slots["@plan"] = block.place
+        slots["@now"] = current_step(request.persona.id, block, sit).activity[:80]
+        slots["@block"] = block.activity[:80]
+    slots.setdefault("@home", request.persona.home)
+    if sit.reason.startswith("met:"):
+        slots["@met"] = sit.reason.removeprefix("met:")
+    for index, person in enumerate(options.people if options else (), start=1):
+        slots[f"@p{index}"] = person
+    return slots
+
+
+_SLOTTED_FIELDS = {"place": ("@plan", "@home"), "person": ("@met",), "activity": ("@now", "@block")}
+
+
+def slot_decision(text: str, request: Request) -> str:
+    """Write a decision reply with its place, person and activity replaced by the slot that names them."""
+    data = _loads(text)
+    if data is None:
+        return text
+    slots = decision_slots(request)
+    for field, preferred in _SLOTTED_FIELDS.items():
+        value = data.get(field)
+        if not isinstance(value, str):
+            continue
+        names = [*preferred, *(s for s in slots if s.startswith("@p") and s != "@plan")] if field == "person" \
+            else preferred
+        data[field] = next((name for name in names if slots.get(name) == value), value)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def unslot_decision(text: str, request: Request) -> str:
+    """Fill a slotted decision reply's slots from the request; text that is not JSON comes back unchanged."""
+    data = _loads(text)
+    if data is None:
+        return text
+    slots = decision_slots(request)
+    for field in _SLOTTED_FIELDS:
+        value = data.get(field)
+        if isinstance(value, str) and value in slots:
+            data[field] = slots[value]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _loads(text: str) -> dict[str, Any] | None:
+    """Parse a JSON object, or None."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def slot_speech(line: str, partner_first: str, news: str | None) -> str:
+    """A line of speech with the news it passes on as "{news}" and the partner's first name as "{partner}"."""
+    if news and news in line:
+        line = line.replace(news, "{news}")
+    return re.sub(rf"\b{re.escape(partner_first)}\b", "{partner}", line) if partner_first else line
+
+
+def unslot_speech(line: str, request: Request) -> str:
+    """Fill "{partner}" and "{news}" in a generated line from the request (a news slot with no news is dropped)."""
+    dialogue = request.dialogue
+    partner = dialogue.partner_name.split()[0] if dialogue and dialogue.partner_name else "friend"
+    news = request.mind.news[0].text if request.mind.news else ""
+    return line.replace("{partner}", partner).replace("{news}", news)
