@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--work", type=Path, default=Path("build/model"), help="corpus, tokenizer and checkpoints")
     build.add_argument("--quick", action="store_true", help="a miniature of the recipe, in under a minute")
     build.add_argument("--fresh", action="store_true", help="start over instead of resuming from the checkpoint")
-    build.add_argument("--max-minutes", type=float, default=None, help="training time budget (default 45)")
+    build.add_argument("--max-minutes", type=float, default=None,
+                       help="training time budget in minutes (default: the recipe's, 52 for the full model)")
     report = sub.add_parser("report", help="what a simulate run did: model calls, valid intents, plans kept, talk")
     report.add_argument("out", type=Path, help="the folder a simulate run wrote")
     report.add_argument("--json", action="store_true", help="print the report as JSON")
