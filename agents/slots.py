@@ -53,7 +53,7 @@ def decision_slots(request: Request) -> dict[str, str]:
         slots["@plan"] = block.place
         slots["@now"] = current_step(request.persona.id, block, sit).activity[:80]
         slots["@block"] = block.activity[:80]
-    slots.setdefault("@home", request.persona.home)
+    slots["@home"] = request.persona.home
     if sit.reason.startswith("met:"):
         slots["@met"] = sit.reason.removeprefix("met:")
     for index, person in enumerate(options.people if options else (), start=1):
@@ -61,23 +61,30 @@ def decision_slots(request: Request) -> dict[str, str]:
     return slots
 
 
-_SLOTTED_FIELDS = {"place": ("@plan", "@home"), "person": ("@met",), "activity": ("@now", "@block")}
+_SLOTTED_FIELDS = ("place", "person", "activity")
+"""The decision fields whose values may be slots."""
 
 
 def slot_decision(text: str, request: Request) -> str:
     """Write a decision reply with its place, person and activity replaced by the slot that names them."""
-    data = _loads(text)
-    if data is None:
-        return text
+    return slot_decisions([text], request)[0]
+
+
+def slot_decisions(texts: list[str], request: Request) -> list[str]:
+    """Slot several decision replies to the same request (the request's slots are worked out once)."""
     slots = decision_slots(request)
-    for field, preferred in _SLOTTED_FIELDS.items():
-        value = data.get(field)
-        if not isinstance(value, str):
-            continue
-        names = [*preferred, *(s for s in slots if s.startswith("@p") and s != "@plan")] if field == "person" \
-            else preferred
-        data[field] = next((name for name in names if slots.get(name) == value), value)
-    return json.dumps(data, ensure_ascii=False)
+    people = tuple(f"@p{i}" for i in range(1, len(request.options.people if request.options else ()) + 1))
+    preferred = {"place": ("@plan", "@home"), "person": ("@met", *people), "activity": ("@now", "@block")}
+    written = []
+    for text in texts:
+        data = _loads(text)
+        if data is not None:
+            for field, names in preferred.items():
+                value = data.get(field)
+                if isinstance(value, str):
+                    data[field] = next((name for name in names if slots.get(name) == value), value)
+        written.append(text if data is None else json.dumps(data, ensure_ascii=False))
+    return written
 
 
 def unslot_decision(text: str, request: Request) -> str:

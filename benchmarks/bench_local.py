@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from common import real_requests
+from common import frame_times, real_requests
 
 from agents.brains.local import LocalBrain
 from agents.modelkit import build_model, parameter_count, sample_texts, train_tokenizer
@@ -60,30 +60,15 @@ def frames(folder: Path, count: int) -> None:
     """Frame times of the window loop while residents think through the local brain on the worker thread."""
     import pygame
 
-    from game.render import Renderer
     pygame.init()
     screen = pygame.display.set_mode((1280, 800))
     brain = LocalBrain(folder, threads=1)  # the window caps model threads so the frame keeps a core
     with Simulation("oakvale", seed=1, brain=brain, threaded=True) as sim:
-        renderer = Renderer(sim, screen.get_size())
-        per_frame = sim.town.settings.time_scale * 16 / 60 / sim.clock.tick_seconds  # 16x speed, 60 Hz
-        carry, times = 0.0, []
         answered_before = len(sim.trace.records)
-        for _ in range(count):
-            began = time.perf_counter()
-            pygame.event.pump()
-            carry += per_frame
-            ticks, carry = int(carry), carry - int(carry)
-            if ticks:
-                sim.step(ticks)
-            renderer.draw(screen, carry)
-            pygame.display.flip()
-            times.append((time.perf_counter() - began) * 1000)
-            time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - began)))  # a 60 Hz frame budget, like play
+        times = frame_times(sim, screen, 16, count, pace=True)  # 16x speed, a 60 Hz budget like play
         answered = len(sim.trace.records) - answered_before
         residents = len(sim.town.residents)
     pygame.quit()
-    times.sort()
     p50, p99 = times[len(times) // 2], times[int(len(times) * 0.99) - 1]
     print(f"window (dummy driver, 16x speed) with {residents} residents thinking through the local brain on a "
           f"worker thread: {count} frames, {answered} brain answers meanwhile")

@@ -14,8 +14,8 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pygame
+from common import frame_times
 
-from game.render import Renderer
 from game.simulation import Simulation
 
 
@@ -39,21 +39,8 @@ def frames(world: str, count: int, speed: float) -> None:
     screen = pygame.display.set_mode((1280, 800))
     with Simulation(world, seed=1) as sim:
         sim.run(hours=5)  # mid-morning: people at work and walking
-        renderer = Renderer(sim, screen.get_size())
-        per_frame = sim.town.settings.time_scale * speed / 60 / sim.clock.tick_seconds  # ticks per 60 Hz frame
-        carry, times = 0.0, []
-        for _ in range(count):
-            began = time.perf_counter()
-            pygame.event.pump()
-            carry += per_frame
-            ticks, carry = int(carry), carry - int(carry)
-            if ticks:
-                sim.step(ticks)
-            renderer.draw(screen, carry)
-            pygame.display.flip()
-            times.append((time.perf_counter() - began) * 1000)
+        times = frame_times(sim, screen, speed, count)
     pygame.quit()
-    times.sort()
     p50, p99 = times[len(times) // 2], times[int(len(times) * 0.99) - 1]
     print(f"window (dummy driver, 1280x800, speed {speed:g}x), {count} frames:")
     print(f"  frame time p50 {p50:.2f} ms, p99 {p99:.2f} ms; uncapped FPS {1000 / statistics.mean(times):,.0f}")

@@ -1,6 +1,9 @@
-"""Shared by the benchmarks: real requests with rendered prompts, taken from a scripted run of Oakvale."""
+"""Shared by the benchmarks: real requests from a scripted run of Oakvale, and the window loop's frame times."""
 
 from __future__ import annotations
+
+import time
+from typing import Any
 
 from agents.brains.scripted import ScriptedBrain
 from agents.protocol import Request
@@ -24,3 +27,26 @@ def real_requests(hours: float = 6) -> list[Request]:
     with Simulation("oakvale", seed=3, brain=spy) as sim:
         sim.run(hours=hours)
     return spy.requests
+
+
+def frame_times(sim: Simulation, screen: Any, speed: float, count: int, pace: bool = False) -> list[float]:
+    """Milliseconds per frame of the window loop (due ticks, then draw), sorted; ``pace`` sleeps to 60 Hz like play."""
+    import pygame
+
+    from game.render import Renderer
+    renderer = Renderer(sim, screen.get_size())
+    per_frame = sim.town.settings.time_scale * speed / 60 / sim.clock.tick_seconds  # ticks per 60 Hz frame
+    carry, times = 0.0, []
+    for _ in range(count):
+        began = time.perf_counter()
+        pygame.event.pump()
+        carry += per_frame
+        ticks, carry = int(carry), carry - int(carry)
+        if ticks:
+            sim.step(ticks)
+        renderer.draw(screen, carry)
+        pygame.display.flip()
+        times.append((time.perf_counter() - began) * 1000)
+        if pace:
+            time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - began)))
+    return sorted(times)

@@ -57,6 +57,8 @@ def test_speech_slots_round_trip() -> None:
     assert request.dialogue is not None
     filled = unslot_speech("Hello, {partner}! {news}", request)
     assert filled == f"Hello, {request.dialogue.partner_name.split()[0]}! {request.mind.news[0].text}"
+    quiet = next(e.request for e in examples(3, 1) if e.request.kind == "converse" and not e.request.mind.news)
+    assert unslot_speech("Guess what: {news}", quiet) == "Guess what: ", "a news slot with no news is dropped"
 
 
 def test_slots_file_is_checked(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agents.persona import Persona
 from agents.training.corpus import VALIDATION_SEED_BASE, examples, write_corpus
 from agents.training.vocab import OAKVALE_NAMES
 from game.cli import main
@@ -52,12 +53,10 @@ def test_corpus_varies_names_and_places_so_the_model_must_read_the_prompt() -> N
     assert sum('"@plan"' in e.reply for e in decisions) > len(decisions) / 5, "go_to the plan's place is a slot"
 
 
-def _routine_places(persona: object) -> set[str]:
+def _routine_places(persona: Persona) -> set[str | None]:
     """Every place a persona's routine names (home and work by their ids)."""
-    from agents.persona import Persona
-    assert isinstance(persona, Persona)
     named = {p for block in persona.routine for p in block.places}
-    return {persona.home if p == "home" else persona.workplace if p == "work" else p for p in named} - {None}
+    return {persona.home if p == "home" else persona.workplace if p == "work" else p for p in named}
 
 
 def test_reply_loss_matches_the_full_loss() -> None:

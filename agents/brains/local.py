@@ -19,7 +19,7 @@ from agents.candidates import IMPORTANCE_CANDIDATES, decision_candidates
 from agents.dialogue import line_to_json
 from agents.intents import clean_line
 from agents.protocol import Answer, Request
-from agents.slots import model_uses_slots, slot_decision, unslot_decision, unslot_speech
+from agents.slots import model_uses_slots, slot_decisions, unslot_decision, unslot_speech
 
 SAY_PREFIX = '{"say": "'
 """Speech replies start with this prefix, written for the model; it writes only the line."""
@@ -82,7 +82,7 @@ class LocalBrain:
         prompts = [self._chat(r.prompt) for r in group]
         if kind in ("decide", "importance"):
             choices = [decision_candidates(r) if kind == "decide" else IMPORTANCE_CANDIDATES for r in group]
-            written = [[slot_decision(c, r) for c in row] for r, row in zip(group, choices, strict=True)] \
+            written = [slot_decisions(row, r) for r, row in zip(group, choices, strict=True)] \
                 if self.slots and kind == "decide" else choices
             picked, tokens = self._constrained(prompts, written)
             texts = [row[i] for row, i in zip(choices, picked, strict=True)]

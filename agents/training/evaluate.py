@@ -97,8 +97,9 @@ def _speech(brain: Any, chosen: list[Example]) -> dict[str, Any]:
         partner = dialogue.partner_name.split()[0]
         topics = {w for t in request.persona.topics for w in re.findall(r"[a-z]{5,}", t.lower())}
         nonempty += bool(line.strip(". "))
-        named += partner.lower() in line.lower()
-        addressed += partner.lower() in line.lower() or bool(topics & set(re.findall(r"[a-z]{5,}", line.lower())))
+        names = partner.lower() in line.lower()
+        named += names
+        addressed += names or bool(topics & set(re.findall(r"[a-z]{5,}", line.lower())))
         fresh += not dialogue.history or line != dialogue.history[-1][1]
         if len(samples) < 6:
             samples.append(f"{request.persona.first_name} to {partner}: {line}")
