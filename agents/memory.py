@@ -112,8 +112,9 @@ class MemoryStream:
                 return memory
         return None
 
-    def retrieve(self, query: str, now: int, k: int = 6, touch: bool = True) -> list[Scored]:
-        """Return the ``k`` best memories for ``query`` at game minute ``now``; marks them accessed."""
+    def retrieve(self, query: str, now: int, k: int = 6, touch: bool = True,
+                 skip: tuple[str, ...] = ()) -> list[Scored]:
+        """Return the ``k`` best memories for ``query`` at game minute ``now`` (none of the ``skip`` kinds)."""
         if not self.memories:
             return []
         w = self.weights
@@ -123,7 +124,8 @@ class MemoryStream:
         query_vector = self.embedder.embed([query])[0]
         relevance = normalise(self._vectors.astype(np.float64) @ query_vector.astype(np.float64))
         total = w.recency * recency + w.importance * importance + w.relevance * relevance
-        order = sorted(range(len(self.memories)), key=lambda i: (-total[i], -self.memories[i].id))[:k]
+        order = sorted((i for i in range(len(self.memories)) if self.memories[i].kind not in skip),
+                       key=lambda i: (-total[i], -self.memories[i].id))[:k]
         result = [Scored(self.memories[i], float(recency[i]), float(importance[i]), float(relevance[i]),
                          float(total[i])) for i in order]
         if touch:

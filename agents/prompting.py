@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from agents.errors import ContentError
 from agents.persona import WEEKDAYS, Persona
-from agents.plans import current_step
+from agents.plans import current_step, routine_plan
 from agents.protocol import REQUEST_KINDS, Request
+from agents.talk import flatten, talk_messages
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 """The default templates shipped with the package."""
@@ -19,6 +20,9 @@ PLACEHOLDERS = frozenset({
     "place", "place_id", "doing", "reason", "nearby", "mood", "needs", "urgent", "current_block", "memories",
     "relationships", "places", "people", "sleep_note", "partner", "relation", "news", "history", "turn",
     "max_turns", "closing", "routine", "happenings", "subject", "partner_first",
+    # the conversation templates (converse.txt is the system message, converse_turn.txt the latest turn)
+    "first_name", "workplace", "yesterday", "today_talks", "yesterday_weekday", "tomorrow_weekday",
+    "today", "tomorrow", "partner_about", "tell", "line", "usual", "closest",
 })
 """Every name a template may use in braces."""
 
@@ -47,7 +51,7 @@ class Template:
 def load_templates(world_root: Path | None = None) -> dict[str, Template]:
     """Load the five templates; ``world_root/prompts/<kind>.txt`` overrides the packaged one."""
     templates = {}
-    for kind in REQUEST_KINDS:
+    for kind in (*REQUEST_KINDS, "converse_turn"):
         override = world_root / "prompts" / f"{kind}.txt" if world_root is not None else None
         path = override if override is not None and override.exists() else PROMPTS_DIR / f"{kind}.txt"
         templates[kind] = _load(kind, path)
@@ -72,8 +76,23 @@ def _load(kind: str, path: Path) -> Template:
 
 
 def render(templates: dict[str, Template], request: Request, world: str) -> str:
-    """Render the prompt of ``request`` with its kind's template."""
+    """Render the prompt of ``request`` with its kind's template (a conversation as its flattened messages)."""
+    if request.kind == "converse":
+        return flatten(render_messages(templates, request))
     return templates[request.kind].render(prompt_values(request, world))
+
+
+def render_messages(templates: dict[str, Template], request: Request) -> tuple[tuple[str, str], ...]:
+    """Render a converse request as chat messages, within the conversation token budget."""
+    return talk_messages(request, templates["converse"], templates["converse_turn"])
+
+
+def prepare(templates: dict[str, Template], request: Request, world: str) -> Request:
+    """The request as sent: its prompt rendered, and for conversations its messages too."""
+    if request.kind == "converse":
+        messages = render_messages(templates, request)
+        return replace(request, prompt=flatten(messages), messages=messages)
+    return replace(request, prompt=templates[request.kind].render(prompt_values(request, world)))
 
 
 def prompt_values(request: Request, world: str) -> dict[str, str]:
@@ -93,8 +112,10 @@ def prompt_values(request: Request, world: str) -> dict[str, str]:
         "places": ", ".join(options.places) if options else "",
         "people": ", ".join(options.people) if options and options.people else "nobody",
         "sleep_note": "" if options and options.can_sleep else " (only at home)",
-        "happenings": "; ".join(f"{h.title} at {h.place}, day {h.day} {h.start // 60:02d}:{h.start % 60:02d}"
+        "happenings": "; ".join(f"{h.title} at {h.place}, day {h.day} {_clock(h.start)}-{_clock(h.start + h.minutes)}"
                                 for h in mind.happenings) or "nothing",
+        "usual": routine_plan(persona, sit.day, sit.weekday, request.seed, request.jitter).to_text()
+                 if request.kind == "plan" else "",
         "subject": request.subject,
         "news": "; ".join(f"[{n.key}] {n.text}" for n in mind.news) or "none",
     }

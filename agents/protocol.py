@@ -75,6 +75,60 @@ class News:
     key: str
     text: str
     happening: Happening | None = None
+    source: str = ""
+    """Who told the resident (a full name), or "" when it is the resident's own or was planted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Acquaintance:
+    """Someone a resident knows: how close they are, and how they know them."""
+
+    id: str
+    name: str
+    closeness: float
+    note: str = ""
+    """How they know each other ("her nephew and apprentice"), from the persona file."""
+    about: str = ""
+    """What the other person is ("the baker"), as the town knows it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Talked:
+    """A conversation the resident had: when, with whom, where."""
+
+    day: int
+    minute: int
+    who: str
+    """The other person's full name."""
+    place: str
+    """Where, as the map labels it."""
+
+
+@dataclass(frozen=True, slots=True)
+class TalkFacts:
+    """What a conversation may need beyond the moment: people, places, yesterday, today, tomorrow, news."""
+
+    world: str
+    """The town's name."""
+    workplace: str
+    """The resident's workplace as labelled on the map ("" when none)."""
+    places: tuple[tuple[str, str], ...]
+    """(place id, label) of every public place, and of the resident's home."""
+    people: tuple[Acquaintance, ...]
+    """Everyone the resident knows, closest first."""
+    talks: tuple[Talked, ...]
+    """Conversations since the start of yesterday, oldest first."""
+    today: DayPlan | None
+    tomorrow: DayPlan | None
+    """The routine for tomorrow with the happenings the resident knows of."""
+    news: tuple[News, ...]
+    """Every happening the resident knows of that is coming up or took place since yesterday."""
+    partner_about: str = ""
+    """Who the conversation partner is, in a few words."""
+
+    def label(self, place: str) -> str:
+        """The display name of a place id (the id itself when unknown)."""
+        return next((label for pid, label in self.places if pid == place), place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +173,14 @@ class Request:
     mind: MindView = MindView()
     subject: str = ""
     """For importance requests: the memory text to rate."""
+    facts: TalkFacts | None = None
+    """For converse requests: what the conversation may need to draw on."""
     prompt: str = ""
     """The rendered prompt for model brains (the scripted brain reads the structured fields instead)."""
+    messages: tuple[tuple[str, str], ...] = ()
+    """The same prompt as chat messages (role, content), for kinds rendered as a conversation (converse)."""
+    urgent: bool = False
+    """A person is waiting on this answer (the player's conversation): served first, streamed where possible."""
 
 
 @dataclass(frozen=True, slots=True)

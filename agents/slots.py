@@ -3,9 +3,10 @@
 A model of a few million parameters trained for half an hour on two cores does not learn to copy a name
 or a place from its prompt into its reply. So npcworld's own model is trained on delexicalised replies,
 as dialogue systems have long done: a decision says ``"place": "@plan"`` (the current plan block's place)
-or ``"person": "@met"``, a line of speech says ``"{partner}"`` and ``"{news}"``, and the local brain fills
-the slots from the request before anything reaches the world. A model folder opts in with
-``npcworld.json`` (``{"slots": "v1"}``); every other model sees and writes plain replies.
+or ``"person": "@met"``, and the local brain fills the slots from the request before anything reaches the
+world. (Its training corpus also slots speech, ``"{partner}"`` and ``"{news}"``; speech is now the chat
+model's, so only decisions are filled at run time.) A model folder opts in with ``npcworld.json``
+(``{"slots": "v1"}``); every other model sees and writes plain replies.
 """
 
 from __future__ import annotations
@@ -114,11 +115,3 @@ def slot_speech(line: str, partner_first: str, news: str | None) -> str:
     if news and news in line:
         line = line.replace(news, "{news}")
     return re.sub(rf"\b{re.escape(partner_first)}\b", "{partner}", line) if partner_first else line
-
-
-def unslot_speech(line: str, request: Request) -> str:
-    """Fill "{partner}" and "{news}" in a generated line from the request (a news slot with no news is dropped)."""
-    dialogue = request.dialogue
-    partner = dialogue.partner_name.split()[0] if dialogue and dialogue.partner_name else "friend"
-    news = request.mind.news[0].text if request.mind.news else ""
-    return line.replace("{partner}", partner).replace("{news}", news)

@@ -11,13 +11,15 @@ from agents.embeddings import Embedder
 from agents.protocol import Brain
 from game.input import handle_event
 from game.loader import WorldDef
+from game.mindproc import BrainSpec
 from game.scenario import Plant
 from game.script import load_script, play_command, save_screenshot
 from game.session import Game
 from game.simulation import Simulation
 
 
-def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str = "scripted", frames: int | None = None,
+def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | BrainSpec = "scripted",
+         frames: int | None = None,
          screenshot: Path | None = None, speed: float = 1.0, size: tuple[int, int] = (1280, 800),
          embedder: Embedder | None = None, plants: tuple[Plant, ...] = (), script: Path | None = None) -> int:
     """Open the window and run until closed (or for ``frames`` frames); optionally save the last frame.

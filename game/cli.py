@@ -1,4 +1,4 @@
-"""The npcworld command line: ``simulate`` runs a town headless, ``play`` opens the window."""
+"""The npcworld command line: ``simulate`` runs a town headless, ``play`` opens the window, ``chat`` talks."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ from typing import Any
 
 from agents.embeddings import Embedder
 from agents.errors import ContentError
-from agents.protocol import Brain, BrainFatalError
+from agents.protocol import BrainFatalError
+from game.cli_model import model_command, model_parsers
 from game.cli_persona import persona_command, persona_parser
+from game.mindproc import BrainSpec
+
+RUN_COMMANDS = ("simulate", "play", "chat", "interview")
+"""Commands that build a world and a brain."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,21 +40,23 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
     play.add_argument("--script", type=Path, default=None,
                       help="timed inputs, one JSON object a line: {\"frame\": 30, \"key\": \"e\"}")
-    build = sub.add_parser("train-model", help="rebuild npcworld's own small model from scratch (about an hour)")
-    build.add_argument("--out", type=Path, default=None, help="model folder (default assets/models/npcworld-small)")
-    build.add_argument("--work", type=Path, default=Path("build/model"), help="corpus, tokenizer and checkpoints")
-    build.add_argument("--quick", action="store_true", help="a miniature of the recipe, in under a minute")
-    build.add_argument("--fresh", action="store_true", help="start over instead of resuming from the checkpoint")
-    build.add_argument("--max-minutes", type=float, default=None,
-                       help="training time budget in minutes (default: the recipe's, 52 for the full model)")
+    chat = sub.add_parser("chat", help="simulate some hours, then talk with residents in the terminal")
+    _common(chat)
+    chat.add_argument("--hours", type=float, default=0.0, help="game hours to simulate before talking (default 0)")
+    chat.add_argument("--to", default=None, help="whom to talk to first (a resident id or first name)")
+    interview = sub.add_parser("interview", help="ask every resident plain questions and score the answers")
+    _common(interview)
+    interview.add_argument("--hours", type=float, default=48.0, help="game hours to simulate first (default 48)")
+    interview.add_argument("--per-kind", type=int, default=2, help="phrasings of each kind per resident (default 2)")
+    interview.add_argument("--smalltalk", type=int, default=2, help="small-talk lines per resident (default 2)")
+    interview.add_argument("--out", type=Path, default=None, help="write every question and answer as JSON here")
+    interview.add_argument("--town-brain", default=None,
+                           help="let the town live its hours on this brain (e.g. scripted), then answer with --brain")
     report = sub.add_parser("report", help="what a simulate run did: model calls, valid intents, plans kept, talk")
     report.add_argument("out", type=Path, help="the folder a simulate run wrote")
     report.add_argument("--json", action="store_true", help="print the report as JSON")
     persona_parser(sub)
-    evaluate = sub.add_parser("eval-model", help="evaluate a model folder on the validation corpus")
-    evaluate.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
-    evaluate.add_argument("--work", type=Path, default=Path("build/model"), help="where the corpus is")
-    evaluate.add_argument("--examples", type=int, default=300, help="validation requests per measure")
+    model_parsers(sub)
     return parser
 
 
@@ -65,14 +72,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="plant news of a happening that HOST is hosting (repeatable)")
     brains = parser.add_argument_group("brains")
     brains.add_argument("--brain", default="local",
-                        help="local (default: npcworld's own small model, or --model), scripted, openai or replay")
+                        help="local (default: SmolLM2 tuned for the town, with npcworld's small model for decisions), "
+                             "scripted, openai or replay")
     brains.add_argument("--model", default=None,
-                        help="local: a model folder or a cached hub id (default: the bundled model); "
+                        help="local: one model for everything, a folder or a cached hub id; "
                              "openai: the served model's name")
+    brains.add_argument("--base", default="smollm2", help="local: the pretrained base that talks (smollm2, gemma3)")
+    brains.add_argument("--adapter", default=None,
+                        help="local: the LoRA adapter folder for the base (default: the shipped one), or 'none'")
     brains.add_argument("--cassette", type=Path, default=None, help="replay: the cassette to answer from")
     brains.add_argument("--device", default="auto", help="local: auto (CUDA where present), cpu, cuda, cuda:1...")
     brains.add_argument("--dtype", default="auto", help="local: auto, fp32, bf16 or fp16")
-    brains.add_argument("--threads", type=int, default=None, help="local: torch threads")
+    brains.add_argument("--threads", type=int, default=None,
+                        help="local: torch threads for the models (default: all cores headless, one less in "
+                             "the window)")
     brains.add_argument("--temperature", type=float, default=0.0, help="local/openai: 0 is greedy (default)")
     brains.add_argument("--top-p", type=float, default=1.0, help="local: nucleus sampling when temperature > 0")
     brains.add_argument("--allow-download", action="store_true", help="local: fetch a hub model not in the cache")
@@ -87,56 +100,43 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="openai: structured-output dialect (vLLM/SGLang: json_schema; llama.cpp: json_object)")
 
 
-def brain_from_args(args: argparse.Namespace) -> Brain:
-    """Build the chosen brain with its flags (environment variables are read here, at the entry point)."""
-    from agents.brains import load_brain
+def brain_spec(args: argparse.Namespace, name: str | None = None) -> BrainSpec:
+    """The chosen brain and its flags (environment variables are read here, at the entry point)."""
+    name = name or args.brain
     options: dict[str, Any] = {}
-    if args.brain == "replay":
+    if name == "replay":
         options = {"cassette": args.cassette}
-    elif args.brain == "local":
-        threads = args.threads or (max(1, (os.cpu_count() or 2) - 1) if args.command == "play" else None)
+    elif name == "local":
+        cores = os.cpu_count() or 2
+        threads = args.threads or (max(1, cores - 1) if args.command == "play" else cores)
+        from agents.brains.basemodels import default_cache_dir
         options = {"model": args.model, "device": args.device, "dtype": args.dtype, "threads": threads,
                    "temperature": args.temperature, "top_p": args.top_p, "seed": args.seed,
-                   "allow_download": args.allow_download}
-    elif args.brain == "openai":
+                   "allow_download": args.allow_download, "base": args.base, "cache_dir": default_cache_dir(),
+                   "progress": True}
+        if args.adapter is not None:
+            options["adapter"] = None if args.adapter == "none" else Path(args.adapter)
+        elif args.base != "smollm2":
+            options["adapter"] = None  # the shipped adapter is SmolLM2's
+    elif name == "openai":
         options = {"base_url": args.base_url or ["http://127.0.0.1:8000/v1"], "model": args.model or "default",
                    "api_key": args.api_key or os.environ.get(args.api_key_env), "timeout": args.timeout,
                    "retries": args.retries, "concurrency": args.concurrency, "dialect": args.response_format,
                    "temperature": args.temperature}
-    return load_brain(args.brain, **options)
+    return BrainSpec(name, options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (errors in content exit 2 with one clear line)."""
     args = build_parser().parse_args(argv)
-    if args.command in ("train-model", "eval-model"):
-        return _model_command(args)
-    if args.command == "report":
-        return _report_command(args)
-    if args.command == "persona":
-        try:
-            return persona_command(args)
-        except ContentError as exc:
-            print(f"npcworld: error: {exc}", file=sys.stderr)
-            return 2
     try:
-        from game.loader import load_world
-        from game.scenario import check_plants, parse_event_flag, parse_plant_flag
-        plants = tuple(parse_plant_flag(p) for p in args.plant) + tuple(parse_event_flag(p) for p in args.plant_event)
-        world = load_world(args.world)  # content errors first, before any model loads
-        check_plants(plants, {p.id for p in world.personas}, set(world.tilemap.places), Path("--plant"))
-        embedder = _embedder(args.embedder)
-        brain = brain_from_args(args)
-        if args.command == "simulate":
-            from game.headless import simulate
-            simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
-                     plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty())
-            return 0
-        from game.app import play
-        width, _, height = args.size.partition("x")
-        return play(world, seed=args.seed, brain=brain, frames=args.frames, embedder=embedder,
-                    plants=plants, screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)),
-                    script=args.script)
+        if args.command in RUN_COMMANDS:
+            return _run_command(args)
+        if args.command == "report":
+            return _report_command(args)
+        if args.command == "persona":
+            return persona_command(args)
+        return model_command(args)
     except ContentError as exc:
         print(f"npcworld: error: {exc}", file=sys.stderr)
         return 2
@@ -149,6 +149,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("npcworld: interrupted", file=sys.stderr)
         return 130
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """simulate, play, chat and interview: load the world first (content errors before any model loads)."""
+    from agents.brains import load_brain
+    from game.loader import load_world
+    from game.scenario import check_plants, parse_event_flag, parse_plant_flag
+    plants = tuple(parse_plant_flag(p) for p in args.plant) + tuple(parse_event_flag(p) for p in args.plant_event)
+    world = load_world(args.world)
+    check_plants(plants, {p.id for p in world.personas}, set(world.tilemap.places), Path("--plant"))
+    spec = brain_spec(args)
+    # in the window the models get a process of their own; this one draws and embeds on one thread
+    embedder = _embedder(args.embedder, threads=1 if args.command == "play" else spec.options.get("threads"))
+    if args.command == "play":
+        from game.app import play
+        width, _, height = args.size.partition("x")
+        return play(world, seed=args.seed, brain=spec, frames=args.frames, embedder=embedder, plants=plants,
+                    screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)), script=args.script)
+    brain = load_brain(spec.name, **spec.options)
+    if args.command == "simulate":
+        from game.headless import simulate
+        simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
+                 plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty())
+        return 0
+    from game.cli_chat import chat_command, interview_command
+    if args.command == "chat":
+        return chat_command(args, world, brain, embedder, plants)
+    town = brain_spec(args, args.town_brain) if args.town_brain else None
+    town_brain = load_brain(town.name, **town.options) if town is not None else None
+    return interview_command(args, world, brain, embedder, plants, town_brain)
 
 
 def _report_command(args: argparse.Namespace) -> int:
@@ -168,30 +198,11 @@ def _report_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _model_command(args: argparse.Namespace) -> int:
-    """Run train-model or eval-model."""
-    from agents.brains.bundled import BUNDLED
-    if args.command == "train-model":
-        from agents.training.recipe import build
-        log = build(args.out or BUNDLED, args.work, quick=args.quick, resume=not args.fresh,
-                    progress=sys.stderr.isatty(), max_minutes=args.max_minutes)
-        print(f"trained {log['parameters']:,} parameters for {log['step']} steps in {log['wall_minutes']} min; "
-              f"validation loss {log['final_val_loss']}; model in {args.out or BUNDLED}")
-        return 0
-    from agents.training.corpus import write_corpus
-    from agents.training.evaluate import evaluate_model, print_report
-    corpus = args.work / "corpus"
-    if not (corpus / "val.jsonl").exists():
-        write_corpus(corpus, 0, 10)
-    print_report(evaluate_model(args.model or BUNDLED, corpus, examples=args.examples))
-    return 0
-
-
-def _embedder(name: str) -> Embedder:
+def _embedder(name: str, threads: int | None = None) -> Embedder:
     """Build the embedder; if MiniLM's package is missing, say so and fall back to the hash embedder."""
     from agents.embeddings import HashEmbedder, load_embedder
     try:
-        return load_embedder(name)
+        return load_embedder(name, threads=threads) if name == "minilm" else load_embedder(name)
     except ImportError as exc:
         print(f"npcworld: {exc}; using the hash embedder instead", file=sys.stderr)
         return HashEmbedder()

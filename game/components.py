@@ -88,6 +88,8 @@ class Plan:
     """The resident's plan for the current day, once made."""
 
     plan: DayPlan | None = None
+    source: str = ""
+    """Who made it: "brain" or "scripted" (see PlanMade)."""
 
 
 @dataclass(slots=True)
@@ -130,6 +132,8 @@ class Mind:
     """(news key, resident id) pairs: who this resident has already told what."""
     last_urgent: tuple[str, int] | None = None
     """The last urgent need that caused a replan, and when."""
+    talks: list[tuple[int, str, str]] = field(default_factory=list)
+    """(game minute, other resident id, place label) of each conversation of the last few days."""
 
 
 @dataclass(slots=True)
@@ -158,3 +162,5 @@ class Conversation:
     """Keys of news passed on in this conversation."""
     last_news: str | None = None
     """News passed on by the latest line, if any."""
+    warmed: int = -1
+    """The turn at which the resident's model was last asked to prefill (while the player types)."""

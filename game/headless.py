@@ -55,7 +55,7 @@ def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
     minutes = sim.clock.tick * sim.clock.tick_seconds / 60
     memories = [len(r.mind.memory) for r in sim.residents()]
     return {
-        "world": sim.world.name, "seed": seed, "brain": sim.brain.name, "npcs": len(sim.town.residents),
+        "world": sim.world.name, "seed": seed, "brain": sim.brain_name, "npcs": len(sim.town.residents),
         "ticks": sim.clock.tick, "game_minutes": minutes, "wall_seconds": round(wall, 3),
         "game_minutes_per_wall_second": round(minutes / wall, 1),
         "brain_requests": sim.town.mind.requests, "brain_batches": sim.town.mind.batches,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, Protocol
 
 from agents.protocol import Answer, Brain, BrainFatalError, Request
 
@@ -33,25 +35,53 @@ class InlineExecutor:
         """Inline answers are never late."""
         return []
 
+    def warm(self, request: Request) -> None:
+        """Let the brain prepare for a request that is coming (a no-op for brains that cannot)."""
+        _warm(self.brain, request)
+
+    def partials(self) -> dict[int, str]:
+        """Inline answers come whole: no partial text."""
+        return {}
+
     def close(self) -> None:
         """Nothing to stop."""
 
 
 class ThreadExecutor:
-    """Serves batches on a worker thread while the frame goes on; requests older than ``timeout`` are overdue."""
+    """Serves batches on a worker thread while the frame goes on; requests older than their timeout are overdue.
 
-    def __init__(self, brain: Brain, timeout: float, clock: Callable[[], float] = time.monotonic):
+    A request a person waits on (``urgent``) has ``urgent_timeout``, longer, since its reply streams in.
+    """
+
+    def __init__(self, brain: Brain, timeout: float, clock: Callable[[], float] = time.monotonic,
+                 urgent_timeout: float | None = None):
         self.brain = brain
         self.timeout = timeout
+        self.urgent_timeout = max(timeout, urgent_timeout or timeout)
         self.errors = 0
         self.fatal: BaseException | None = None
         self._clock = clock
-        self._jobs: queue.Queue[list[Request] | None] = queue.Queue()
+        self._jobs: queue.Queue[list[Request] | Request | None] = queue.Queue()
         self._done: queue.Queue[tuple[Request, Answer]] = queue.Queue()
         self._sent: dict[int, tuple[Request, float]] = {}
+        self._partials: dict[int, str] = {}
         self._lock = threading.Lock()
+        if hasattr(brain, "on_text"):
+            brain.on_text = self._partial
         self._thread = threading.Thread(target=self._work, name="npcworld-brain", daemon=True)
         self._thread.start()
+
+    def _partial(self, request_id: int, text: str) -> None:
+        """Keep the text so far of a streamed reply (called on the worker thread)."""
+        self._partials[request_id] = text
+
+    def partials(self) -> dict[int, str]:
+        """The text so far of replies still being generated, by request id."""
+        return dict(self._partials)
+
+    def warm(self, request: Request) -> None:
+        """Queue a warm-up for a request that is coming."""
+        self._jobs.put(request)
 
     def submit(self, batch: list[Request]) -> None:
         """Queue ``batch`` for the worker and start its timers."""
@@ -71,36 +101,49 @@ class ThreadExecutor:
                 request, answer = self._done.get_nowait()
             except queue.Empty:
                 break
+            self._partials.pop(request.id, None)
             with self._lock:
                 if self._sent.pop(request.id, None) is not None:
                     done.append((request, answer))
         return sorted(done, key=lambda pair: pair[0].id)
 
     def overdue(self) -> list[Request]:
-        """Return (and forget) requests unanswered for longer than the timeout."""
-        limit = self._clock() - self.timeout
+        """Return (and forget) requests unanswered for longer than their timeout."""
+        now = self._clock()
         with self._lock:
-            late = [request for request, sent in self._sent.values() if sent < limit]
+            late = [request for request, sent in self._sent.values()
+                    if now - sent > (self.urgent_timeout if request.urgent else self.timeout)]
             for request in late:
                 del self._sent[request.id]
         return sorted(late, key=lambda r: r.id)
 
     def close(self) -> None:
-        """Stop the worker after the batch in hand."""
+        """Stop the worker after the batch in hand, and wait for it (a model mid-batch may take a while)."""
         self._jobs.put(None)
-        self._thread.join(timeout=1.0)
+        self._thread.join(timeout=60.0)
 
     def _work(self) -> None:
-        """Worker loop: answer batches until told to stop."""
-        while (batch := self._jobs.get()) is not None:
+        """Worker loop: answer batches (and warm-ups) until told to stop."""
+        while (job := self._jobs.get()) is not None:
+            if isinstance(job, Request):
+                _warm(self.brain, job)
+                continue
             try:
-                for pair in _answer(self.brain, batch, self):
+                for pair in _answer(self.brain, job, self):
                     self._done.put(pair)
             except BrainFatalError as exc:
                 self.fatal = exc
 
 
-def _answer(brain: Brain, batch: list[Request], owner: InlineExecutor | ThreadExecutor) -> list[tuple[Request, Answer]]:
+def _warm(brain: Brain, request: Request) -> None:
+    """Let a brain that can prepare for a request do so; failures only cost the head start."""
+    warm = getattr(brain, "warm", None)
+    if warm is not None:
+        with contextlib.suppress(Exception):  # a failed warm-up only loses the head start
+            warm(request)
+
+
+def _answer(brain: Brain, batch: list[Request], owner: Any) -> list[tuple[Request, Answer]]:
     """Ask the brain; turn a crash into empty answers (fallbacks) but let fatal errors through."""
     try:
         answers = {a.request_id: a for a in brain.think(batch)}
@@ -112,8 +155,34 @@ def _answer(brain: Brain, batch: list[Request], owner: InlineExecutor | ThreadEx
     return [(r, answers.get(r.id, Answer(r.id, ""))) for r in batch]
 
 
-Executor = InlineExecutor | ThreadExecutor
-"""Either way of serving requests."""
+class Executor(Protocol):
+    """A way of serving requests: inline, on a thread, or in another process (game/mindproc.py)."""
+
+    errors: int
+
+    def submit(self, batch: list[Request]) -> None:
+        """Send a batch."""
+        ...
+
+    def poll(self) -> list[tuple[Request, Answer]]:
+        """Finished answers, in request order."""
+        ...
+
+    def overdue(self) -> list[Request]:
+        """Requests unanswered for too long (the fallback answers them)."""
+        ...
+
+    def warm(self, request: Request) -> None:
+        """Prepare for a request that is coming."""
+        ...
+
+    def partials(self) -> dict[int, str]:
+        """Text so far of streamed replies, by request id."""
+        ...
+
+    def close(self) -> None:
+        """Stop serving."""
+        ...
 
 
 class MindService:
@@ -156,6 +225,16 @@ class MindService:
             answer = self.fallback.think([request])[0]
             late = replace(answer, error="timed out; the scripted policy answered")
             self._inbox[request.kind].append((request, late))
+
+    def warm(self, request: Request) -> None:
+        """Render a request that will be asked soon and let the brain prepare for it (prefill its prompt)."""
+        if self._prepare is not None:
+            request = self._prepare(request)
+        self.executor.warm(request)
+
+    def partial(self, request_id: int | None) -> str:
+        """The text so far of a reply being streamed ("" when none)."""
+        return self.executor.partials().get(request_id, "") if request_id is not None else ""
 
     def take(self, kind: str) -> list[tuple[Request, Answer]]:
         """Hand over the collected answers of one kind."""

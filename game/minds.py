@@ -27,14 +27,15 @@ def new_mind(town: Town, persona: Persona) -> Mind:
 
 
 def remember(town: Town, entity: int, kind: str, text: str, *, source: str | None = None,
-             happening: Happening | None = None, cites: tuple[int, ...] = (), importance: int | None = None) -> int:
-    """Add a memory (rated by rule now, by the brain later for some kinds) and count it towards reflection."""
+             happening: Happening | None = None, cites: tuple[int, ...] = (), importance: int | None = None,
+             rate: bool = True) -> int:
+    """Add a memory (rated by rule now, by the brain later for some kinds unless ``rate`` is off)."""
     mind = esper.component_for_entity(entity, Mind)
     rated = importance if importance is not None else rule_importance(kind, text)
     memory = mind.memory.add(kind, text, town.clock.total_minutes, rated, cites=cites, source=source,
                              happening=happening)
     mind.importance_since_reflection += memory.importance
-    if kind in RATED_KINDS:
+    if kind in RATED_KINDS and rate:
         resident = esper.component_for_entity(entity, Resident)
         request = Request(town.mind.next_id(), "importance", resident.id, resident.persona,
                           situation(town, entity, "rate memory"), 0, subject=text)
@@ -46,7 +47,7 @@ def remember(town: Town, entity: int, kind: str, text: str, *, source: str | Non
 
 
 def view(town: Town, entity: int, query: str | None, *, partner: str | None = None,
-         recent: int = 0) -> tuple[MindView, list[Scored]]:
+         recent: int = 0, skip: tuple[str, ...] = ()) -> tuple[MindView, list[Scored]]:
     """Build what the brain sees: needs, mood, closeness, known happenings, memories retrieved for ``query``."""
     mind = esper.component_for_entity(entity, Mind)
     relations = esper.component_for_entity(entity, Relationships)
@@ -54,7 +55,7 @@ def view(town: Town, entity: int, query: str | None, *, partner: str | None = No
     if recent:
         memories = tuple((m.id, m.text) for m in mind.memory.recent(recent))
     elif query:
-        scored = mind.memory.retrieve(query, town.clock.total_minutes, town.settings.retrieval_count)
+        scored = mind.memory.retrieve(query, town.clock.total_minutes, town.settings.retrieval_count, skip=skip)
         memories = tuple((s.memory.id, s.memory.text) for s in scored)
     else:
         memories = ()
@@ -71,8 +72,8 @@ def describe(town: Town, happening: Happening) -> str:
     """Say what a happening is, where and when, in words a resident would pass on."""
     place = town.tilemap.places.get(happening.place)
     label = place.label if place else happening.place
-    when = "today" if happening.day == town.clock.day else \
-        "tomorrow" if happening.day == town.clock.day + 1 else f"on day {happening.day}"
+    offset = happening.day - town.clock.day
+    when = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(offset, f"on day {happening.day}")
     return f"{happening.title} at {label}, {when} at {happening.start // 60:02d}:{happening.start % 60:02d}."
 
 

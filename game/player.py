@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import esper
 
+from agents.dialogue import says_goodbye
+from agents.grounding import neutralise
 from agents.intents import TalkTo, clean_line
+from agents.memory import rule_importance
 from agents.persona import Persona, SpeechBook
 from game.components import (
     Conversation,
@@ -17,9 +20,9 @@ from game.components import (
     Talking,
 )
 from game.events import Said, Spawned
-from game.minds import new_mind
+from game.minds import new_mind, remember
 from game.resolve import check, start_conversation
-from game.social import finish_conversation
+from game.social import PLAYER_LINE_IMPORTANCE, finish_conversation
 from game.town import Town
 
 PLAYER_ID = "player"
@@ -91,13 +94,18 @@ def say(town: Town, entity: int, text: str) -> str | None:
     conversation = esper.component_for_entity(talking.conversation, Conversation)
     if conversation.participants[conversation.speaker] != entity or conversation.waiting_for is not None:
         return "it is not your turn"
-    line = clean_line(text)[:MAX_LINE]
+    line = neutralise(clean_line(text)[:MAX_LINE])
     if not line:
         return "say something"
     partner = next(m for m in conversation.participants if m != entity)
     partner_id = town.resident_id(partner)
-    act = "greet" if conversation.turn < 2 else "chat"
+    act = "greet" if conversation.turn < 2 else "farewell" if says_goodbye(line) else "chat"
     town.emit(Said(PLAYER_ID, partner_id, line, act, talking.conversation))
+    name = esper.component_for_entity(entity, Resident).persona.first_name
+    remember(town, partner, "observation", f"{name} said to me: \"{line}\"",
+             importance=min(PLAYER_LINE_IMPORTANCE, rule_importance("observation", line)), rate=False)
+    if says_goodbye(line):
+        conversation.closing = True
     conversation.history.append((PLAYER_ID, line))
     conversation.turn += 1
     conversation.speaker = (conversation.speaker + 1) % len(conversation.participants)

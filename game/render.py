@@ -39,6 +39,7 @@ class Renderer:
         self.map_surface = _draw_map(tilemap.tmx, self.tile)
         self._scaled: dict[int, pygame.Surface] = {}
         self._bubbles: dict[str, tuple[str, int]] = {}
+        self._live: dict[str, str] = {}
         self._dots: list[tuple[float, float, tuple[int, int, int]]] = []
         self._seen_events = 0
 
@@ -55,8 +56,13 @@ class Renderer:
             self._scaled[zoom] = pygame.transform.scale(self.map_surface, (size[0] * zoom, size[1] * zoom))
         return self._scaled[zoom]
 
-    def draw(self, screen: pygame.Surface, alpha: float, highlight: str | None = None) -> None:
-        """Draw one frame; ``alpha`` (0..1) is how far the clock is between the last tick and the next."""
+    def draw(self, screen: pygame.Surface, alpha: float, highlight: str | None = None,
+             live: dict[str, str] | None = None) -> None:
+        """Draw one frame; ``alpha`` (0..1) is how far the clock is between the last tick and the next.
+
+        ``live`` maps residents to the text of a reply still streaming in, shown in their bubble as it grows.
+        """
+        self._live = live or {}
         self._read_events()
         screen.fill((24, 28, 36))
         screen.blit(self.scaled_map(), self.camera.origin())
@@ -118,7 +124,9 @@ class Renderer:
         name = self.font.render(label, colour, self.text_scale, shadow=(20, 20, 30))
         screen.blit(name, (sx - name.get_width() // 2, top - name.get_height()))
         bubble = self._bubbles.get(resident.id)
-        if bubble is not None and bubble[1] >= self.sim.clock.tick:
+        if resident.id in self._live:
+            self._draw_bubble(screen, self._live[resident.id] + " ...", sx, top - name.get_height() - 2)
+        elif bubble is not None and bubble[1] >= self.sim.clock.tick:
             self._draw_bubble(screen, bubble[0], sx, top - name.get_height() - 2)
         elif talking:
             dots = self.font.render("...", (40, 40, 50), self.text_scale)

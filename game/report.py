@@ -26,6 +26,7 @@ def run_report(out: Path) -> dict[str, Any]:
                                                          / max(hours, 1e-9), 2),
     }
     report |= _decisions(trace)
+    report |= _plan_days(events)
     report |= _plans_kept(events)
     report |= _conversations(events, summary.get("residents", {}))
     return report
@@ -46,6 +47,20 @@ def _decisions(trace: list[dict[str, Any]]) -> dict[str, Any]:
     return {"decisions": len(decisions), "decisions_accepted": sum(bool(r["accepted"]) for r in decisions),
             "applied_intents_valid": applied_valid, "model_plans": len(plans),
             "model_plans_accepted": sum(bool(r["accepted"]) for r in plans)}
+
+
+def _plan_days(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Resident-days whose every day plan came from the brain (none replaced by the scripted planner).
+
+    A brain's plan with an urgent need fitted in ("brain+energy") still counts as the brain's.
+    """
+    sources: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for event in events:
+        if event["type"] == "plan_made":
+            sources[(str(event["npc"]), int(event["plan_day"]))].add(str(event.get("source", "")))
+    model = sum(1 for used in sources.values() if {source.split("+")[0] for source in used} == {"brain"})
+    return {"plan_days": len(sources), "plan_days_by_model": model,
+            "plan_days_by_model_share": round(model / max(1, len(sources)), 4)}
 
 
 def _minute(day: int, clock: str) -> int:

@@ -12,6 +12,7 @@ from game.components import (
     Path,
     Pending,
     Perceived,
+    PlayerControlled,
     Position,
     Resident,
     Talking,
@@ -57,7 +58,7 @@ def _check_talk(town: Town, entity: int, person: str) -> str | None:
         return f"{person} is not near"
     if not town.available(other):
         return f"{person} is busy"
-    if town.in_cooldown(entity, person):
+    if town.in_cooldown(entity, person) and not esper.has_component(entity, PlayerControlled):
         return f"talked with {person} too recently"
     return None
 

@@ -50,6 +50,7 @@ class Game:
         self.watcher = PersonaWatcher(sim)
         self._nearest: tuple[object, str | None] = (None, None)
         self._reload_timer = 0.0
+        self._brain_said = ""
 
     # ---- actions -------------------------------------------------------------------------------
 
@@ -166,6 +167,7 @@ class Game:
                 self.sim.step(ticks)
         self._sync_chat()
         self._read_log()
+        self._brain_status()
         self._reload_timer += elapsed
         if self._reload_timer >= 1.0:  # persona files are looked at once a second, between ticks
             self._reload_timer = 0.0
@@ -219,6 +221,20 @@ class Game:
             if conversation.participants[conversation.speaker] == self.sim.player:
                 conversation.next_tick = self.sim.clock.tick  # the open chat box keeps the resident waiting
 
+    def _brain_status(self) -> None:
+        """Say while the residents' models load in their process, and say why if they cannot."""
+        executor = self.sim.town.mind.executor
+        failure = getattr(executor, "failure", None)
+        if failure and self._brain_said != "failed":
+            self._brain_said = "failed"
+            self.notify(f"The residents' model could not start ({failure[:90]}); they use the scripted policy.", 900)
+        elif getattr(executor, "ready", True) is False and not failure and self._brain_said != "loading":
+            self._brain_said = "loading"
+            self.notify("Loading the residents' language models...", 600)
+        elif getattr(executor, "ready", False) and self._brain_said == "loading":
+            self._brain_said = "ready"
+            self.notify("The residents' language models are ready.")
+
     def _read_log(self) -> None:
         """Collect new lines said anywhere in town for the log panel."""
         records = self.sim.events
@@ -238,7 +254,7 @@ class Game:
         self.frame += 1
         if self.notice and self.frame > self.notice_until:
             self.notice = ""
-        self.renderer.draw(screen, self.alpha, highlight=self.inspecting)
+        self.renderer.draw(screen, self.alpha, highlight=self.inspecting, live=self._streaming())
         speed = "Paused" if self.controls.paused else f"{self.controls.speed:g}x"
         hint = self.notice or ("E: talk" if not self.chat_open and self.nearest() else "")
         self.hud.draw(screen, self.sim.clock.label(), speed, self.fps, hint)
@@ -252,6 +268,19 @@ class Game:
         if self.help_open:
             draw_help(screen, self.font)
 
+    def _streaming(self) -> dict[str, str]:
+        """The player's partner and the text of its reply so far, while it streams in."""
+        if self.sim.player is None:
+            return {}
+        with self.sim.active():
+            current = pl.conversation_of(self.sim.player)
+        if current is None or current[1].waiting_for is None:
+            return {}
+        partial = self.sim.town.mind.partial(current[1].waiting_for)
+        partner = next(m for m in current[1].participants if m != self.sim.player)
+        with self.sim.active():
+            return {self.sim.town.resident_id(partner): partial} if partial else {}
+
     def _draw_chat(self, screen: pygame.Surface) -> None:
         """Draw the chat box for the player's conversation."""
         if self.sim.player is None:
@@ -263,6 +292,9 @@ class Game:
         _, conversation = current
         lines = [(self.names.get(s, s), line) for s, line in conversation.history]
         your_turn = conversation.participants[conversation.speaker] == self.sim.player
-        thinking = conversation.waiting_for is not None or not your_turn
+        partial = self.sim.town.mind.partial(conversation.waiting_for)
+        if partial:
+            lines.append((self.chat_partner, partial + " ..."))
+        thinking = (conversation.waiting_for is not None or not your_turn) and not partial
         draw_chat(screen, self.font, self.chat_partner, lines, self.field, thinking and not your_turn, your_turn,
                   (self.frame // 20) % 2 == 0, self.notice)

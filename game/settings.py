@@ -43,6 +43,8 @@ class Settings:
     """A resident notes the same person in memory at most once per this many minutes."""
     think_timeout_seconds: float = 5.0
     """In the window, a request unanswered after this many real seconds is decided by the scripted policy."""
+    chat_timeout_seconds: float = 30.0
+    """The same for a reply the player waits on (it streams into the chat box meanwhile)."""
 
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -62,6 +64,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "retrieval_count": (1, 50),
     "observation_gap_minutes": (1, 24 * 60),
     "think_timeout_seconds": (0.05, 600),
+    "chat_timeout_seconds": (0.05, 600),
 }
 
 

@@ -17,7 +17,8 @@ from agents.brains.scripted import ScriptedBrain
 from agents.embeddings import Embedder, HashEmbedder
 from agents.persona import Persona
 from agents.plans import DayPlan
-from agents.prompting import load_templates, render
+from agents.prompting import load_templates
+from agents.prompting import prepare as prepare_request
 from agents.protocol import Brain, Request
 from game.clock import GameClock
 from game.components import (
@@ -35,7 +36,8 @@ from game.components import (
 from game.components import Path as WalkPath
 from game.events import EventLog, Spawned
 from game.loader import WorldDef, load_world
-from game.mind import InlineExecutor, MindService, ThreadExecutor
+from game.mind import Executor, InlineExecutor, MindService, ThreadExecutor
+from game.mindproc import BrainSpec, ProcessExecutor
 from game.minds import new_mind, remember
 from game.pathfinding import Pathfinder
 from game.player import spawn_player
@@ -52,6 +54,7 @@ from game.processors.planning import PlanningProcessor
 from game.processors.scenario import ScenarioProcessor
 from game.processors.thinking import ThinkingProcessor
 from game.scenario import Plant, TimedEvent, check_plants
+from game.settings import Settings
 from game.town import Town
 from game.trace import Trace
 
@@ -95,25 +98,25 @@ class ResidentState:
 class Simulation:
     """A headless town: ``Simulation("oakvale", seed=7).run(hours=24)``, then read ``events`` and ``resident()``."""
 
-    def __init__(self, world: WorldDef | str | Path = "oakvale", *, seed: int = 0, brain: Brain | str = "scripted",
-                 embedder: Embedder | None = None, events_sink: TextIO | None = None, keep_events: bool = True,
-                 trace: Trace | None = None, plants: tuple[Plant, ...] = (), threaded: bool = False,
-                 player: bool = False, **overrides: Any):
+    def __init__(self, world: WorldDef | str | Path = "oakvale", *, seed: int = 0,
+                 brain: Brain | str | BrainSpec = "scripted", embedder: Embedder | None = None,
+                 events_sink: TextIO | None = None, keep_events: bool = True, trace: Trace | None = None,
+                 plants: tuple[Plant, ...] = (), threaded: bool = False, player: bool = False, **overrides: Any):
         self.world = world if isinstance(world, WorldDef) else load_world(world)
         self.seed = seed
-        self.brain = load_brain(brain) if isinstance(brain, str) else brain
         settings = replace(self.world.settings, **overrides)
         clock = GameClock(self.world.start_day, self.world.start_minute, self.world.start_weekday,
                           settings.tick_seconds)
         rng = random.Random(seed)
         templates = load_templates(self.world.root)
         fallback = ScriptedBrain()
-        executor = ThreadExecutor(self.brain, settings.think_timeout_seconds) if threaded \
-            else InlineExecutor(self.brain)
+        self.brain: Brain | None = None
+        """The brain, when it runs in this process (a brain served from another process is not here)."""
+        executor = self._executor(brain, threaded, settings)
 
         def prepare(request: Request) -> Request:
-            """Render the request's prompt from the world's templates."""
-            return replace(request, prompt=render(templates, request, self.world.name))
+            """Render the request's prompt (and a conversation's messages) from the world's templates."""
+            return prepare_request(templates, request, self.world.name)
 
         self.town = Town(self.world, settings, clock, rng, EventLog(clock, events_sink, keep_events),
                          MindService(executor, fallback, prepare), fallback, rng.getrandbits(63),
@@ -131,6 +134,21 @@ class Simulation:
             for plant in all_plants:
                 remember(self.town, self.town.residents[plant.npc], "news" if plant.happening else "observation",
                          plant.text, happening=plant.happening, importance=8 if plant.happening else None)
+
+    def _executor(self, brain: Brain | str | BrainSpec, threaded: bool, settings: Settings) -> Executor:
+        """Inline for headless runs; a thread, or for model brains given as a spec a process, for the window."""
+        if isinstance(brain, BrainSpec) and threaded and brain.name != "scripted":
+            self.brain_name = brain.name
+            return ProcessExecutor(brain, settings.think_timeout_seconds, settings.chat_timeout_seconds,
+                                   threads=int(brain.options.get("threads") or 1))
+        if isinstance(brain, BrainSpec):
+            brain = load_brain(brain.name, **brain.options)
+        self.brain = load_brain(brain) if isinstance(brain, str) else brain
+        self.brain_name = self.brain.name
+        if threaded:
+            return ThreadExecutor(self.brain, settings.think_timeout_seconds,
+                                  urgent_timeout=settings.chat_timeout_seconds)
+        return InlineExecutor(self.brain)
 
     @contextmanager
     def active(self) -> Iterator[Simulation]:
@@ -197,6 +215,29 @@ class Simulation:
             done += chunk
             if progress is not None:
                 progress(done, total)
+
+    def use_brain(self, brain: Brain) -> None:
+        """Answer from now on with ``brain`` (a headless run only: e.g. live on the scripted brain, then talk)."""
+        if not isinstance(self.town.mind.executor, InlineExecutor):
+            raise ValueError("use_brain works on headless runs (the window's brain runs elsewhere)")
+        self.town.mind.executor = InlineExecutor(brain)
+        self.brain, self.brain_name = brain, brain.name
+
+    def join_player(self) -> int:
+        """Add the player to the town if it is not there yet; return its entity."""
+        if self.player is None:
+            with self.active():
+                self.player = spawn_player(self.town, len(self.world.personas))
+        return self.player
+
+    def chat(self, resident_id: str, text: str) -> str:
+        """Say ``text`` to a resident as the player, step until it answers, and return its reply.
+
+        Goes through exactly the chat box's path; raises ``game.chat.ChatRefused`` with the reason when
+        the resident cannot talk now (asleep, walking somewhere, talking with someone else).
+        """
+        from game.chat import chat
+        return chat(self, resident_id, text)
 
     def resident(self, resident_id: str) -> ResidentState:
         """Return a snapshot of one resident's state."""

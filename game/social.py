@@ -9,6 +9,12 @@ from game.events import ConversationEnded, RelationshipChanged
 from game.minds import remember
 from game.town import Town
 
+PLAYER_LINE_IMPORTANCE = 3
+"""Importance of what a player said (memories of it are not rated by the brain, so it cannot raise it)."""
+
+TALKS_KEPT = 60
+"""Conversations each resident keeps in its talk log (who, when, where), newest last."""
+
 
 def closeness_change(closeness: float, turns: int, sociability: float) -> float:
     """How much one conversation brings two people closer: more for longer talks and warmer people, less near 1."""
@@ -21,6 +27,9 @@ def finish_conversation(town: Town, entity: int, conversation: Conversation, rea
     members = [m for m in conversation.participants if esper.entity_exists(m)]
     ids = [town.resident_id(m) for m in members]
     now = town.clock.total_minutes
+    place = town.tilemap.places.get(conversation.place or "")
+    where = place.label if place else "outdoors"
+    with_player = any(esper.has_component(m, PlayerControlled) for m in members)
     for member in members:
         esper.try_remove_component(member, Talking)
         persona = esper.component_for_entity(member, Resident).persona
@@ -36,7 +45,11 @@ def finish_conversation(town: Town, entity: int, conversation: Conversation, rea
             town.emit(RelationshipChanged(persona.id, other, round(after, 3)))
             mind.emotion.nudge(0.05 + 0.1 * max(0.0, after), 0.05)
             if conversation.turn:
-                remember(town, member, "conversation", _summary(town, conversation, persona.id, other))
+                mind.talks.append((now, other, where))
+                # a player's words stay quoted speech of low importance: never a rule for later prompts
+                remember(town, member, "conversation", _summary(town, conversation, persona.id, other),
+                         importance=PLAYER_LINE_IMPORTANCE if with_player else None, rate=not with_player)
+        del mind.talks[:-TALKS_KEPT]
         if not esper.has_component(member, PlayerControlled):
             esper.add_component(member, DecisionDue("conversation_ended"))
     if len(ids) >= 2:

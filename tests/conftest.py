@@ -33,3 +33,17 @@ def world_copy(tmp_path: Path) -> Path:
     shutil.copytree(WORLDS_DIR / "oakvale", target)
     shutil.copytree(ROOT / "assets", tmp_path / "assets")
     return target
+
+
+@pytest.fixture(scope="session")
+def smollm2_folder() -> Path:
+    """The default base model, converted once into the user's cache (as the game does on first use)."""
+    from agents.brains.basemodels import DEFAULT_BASE, default_cache_dir, ensure_converted
+    return ensure_converted(DEFAULT_BASE, default_cache_dir())
+
+
+@pytest.fixture(scope="session")
+def smollm2_tokenizer(smollm2_folder: Path):  # type: ignore[no-untyped-def]
+    """The default base model's tokenizer."""
+    from transformers import AutoTokenizer
+    return AutoTokenizer.from_pretrained(smollm2_folder)

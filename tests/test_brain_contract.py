@@ -97,7 +97,7 @@ def test_runs_the_town_and_every_applied_intent_is_valid(brain_factory) -> None:
         assert_town_is_valid(sim)
         decisions = sim.trace.of_kind("decide")
         assert decisions and all(not isinstance(parse_intent(d["applied"]), Fallback) for d in decisions)
-        if sim.brain.name in ("scripted", "replay", "local"):
+        if sim.brain_name in ("scripted", "replay", "local"):
             assert all(d["accepted"] for d in decisions), "constrained or scripted: nothing is refused"
 
 

@@ -31,15 +31,19 @@ def test_reflection_triggers_on_accumulated_importance_and_cites_memories() -> N
         assert not sim.trace.of_kind("reflect"), "below the threshold nobody reflects"
 
 
-def test_a_starving_resident_replans_and_eats() -> None:
+def test_a_starving_resident_fits_a_meal_into_its_plan_and_eats() -> None:
     with Simulation("oakvale", seed=4) as sim:
         sim.run(hours=3)  # 09:30: Leo is at work
+        asked = len(sim.trace.of_kind("plan"))
         with sim.active():
             mind = esper.component_for_entity(sim.town.residents["leo"], Mind)
             mind.needs.hunger = 3.0
         sim.run(minutes=90)
-        replans = [e for e in sim.trace.of_kind("plan") if e["npc"] == "leo" and e["reason"] == "replan:hunger"]
-        assert replans, "very hungry is salient: Leo makes his plan again"
+        replans = [e for e in sim.events if e["type"] == "plan_made" and e["npc"] == "leo"
+                   and e["source"].endswith("+hunger")]
+        assert replans, "very hungry is salient: a meal is laid over Leo's plan"
+        assert any(b.split()[1] == "meal" for b in replans[0]["blocks"])
+        assert len(sim.trace.of_kind("plan")) == asked, "without asking the brain for a new plan"
         meals = [e for e in sim.events if e["type"] == "activity" and e["npc"] == "leo" and e["kind"] == "meal"
                  and e["tick"] >= replans[0]["tick"]]
         assert meals and "famished" in meals[0]["activity"]
@@ -170,3 +174,16 @@ def test_any_reply_never_crashes_and_never_breaks_the_rules(replies: list[str]) 
             assert sim.world.tilemap.walkable(resident.tile)
             for memory in resident.mind.memory.memories:
                 assert 1 <= memory.importance <= 10
+
+
+def test_at_midnight_every_resident_plans_the_new_day_in_one_batch() -> None:
+    with Simulation("oakvale", seed=7) as sim:
+        sim.run(hours=18)  # 00:30 on day 2
+        planned = [e for e in sim.trace.of_kind("plan") if e["day"] == 2]
+        assert {e["npc"] for e in planned} == set(sim.town.residents) - {"player"}
+        first = min(e["tick"] for e in planned)
+        assert sum(e["tick"] == first for e in planned) >= 10, "most ask together, so a model answers one batch"
+        assert all(e["reason"] == "replan:new day" for e in planned)
+        woken = {e["npc"] for e in sim.trace.of_kind("decide") if e["reason"] == "replan:new day"}
+        asleep = {e["npc"] for e in sim.events if e["type"] == "activity" and e["kind"] == "sleep" and e["day"] == 1}
+        assert asleep and not woken & asleep, "residents asleep at midnight sleep on: the new plan asks no decision"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import esper
@@ -190,3 +191,45 @@ def test_no_key_or_click_crashes_in_any_state(game: Game) -> None:
     key(pygame.K_q, pygame.KMOD_CTRL)
     frames(game, 5)
     assert not game.controls.running
+
+
+def test_a_reply_streams_into_the_chat_box_and_bubble_as_it_is_written() -> None:
+    import time
+
+    from streaming_brain import StreamingBrain
+    pygame.init()
+    screen = pygame.display.set_mode((1000, 700))
+    brain = StreamingBrain(delay=0.0)
+    sim = Simulation("oakvale", seed=1, player=True, brain=brain, threaded=True, think_timeout_seconds=30)
+    try:
+        game = Game(sim, screen)
+        for _ in range(5 * 360):  # five game hours, each tick's answers in before the next
+            sim.step(1)
+            time.sleep(0.0005)
+        brain.delay = 1.5
+        awake = next(r.id for r in sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
+                     and not r.talking and not r.walking_to)
+        put_player_by(game, awake)
+        sim.step(1)
+        game.talk()
+        assert game.chat_open
+        game.field.insert("Hello! How are you today?")
+        game.send()
+        seen: list[str] = []
+        limit = time.monotonic() + 30
+        while time.monotonic() < limit:
+            game.update(1 / 60)
+            game.draw(screen)
+            live = game._streaming()
+            if live and (not seen or seen[-1] != live[awake]):
+                seen.append(live[awake])
+            with sim.active():
+                current = pl.conversation_of(sim.player)
+            if current is not None and len(current[1].history) >= 2 and not live:
+                break
+            time.sleep(0.01)
+        assert len(seen) >= 2, "the reply appeared word by word"
+        assert all(b.startswith(a) for a, b in itertools.pairwise(seen))
+    finally:
+        sim.close()
+        pygame.quit()

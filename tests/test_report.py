@@ -57,3 +57,14 @@ def test_a_block_counts_as_kept_only_if_the_resident_got_there(tmp_path: Path) -
 def test_report_on_a_folder_that_is_not_a_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path)]) == 2
     assert "is not a finished simulate run" in capsys.readouterr().err
+
+
+def test_plan_days_count_only_days_the_model_planned_alone(tmp_path: Path) -> None:
+    plan = {"type": "plan_made", "npc": "ann", "day": 1, "time": "06:30", "blocks": ["06:30 work @bakery"]}
+    _write_run(tmp_path / "run", [plan | {"plan_day": 1, "source": "brain"},
+                                  plan | {"plan_day": 2, "source": "brain"},
+                                  plan | {"plan_day": 2, "source": "scripted", "time": "12:00"},
+                                  plan | {"plan_day": 3, "source": "scripted"}])
+    report = run_report(tmp_path / "run")
+    assert (report["plan_days"], report["plan_days_by_model"]) == (3, 1)
+    assert report["plan_days_by_model_share"] == round(1 / 3, 4)

@@ -14,7 +14,6 @@ from agents.slots import (
     slot_decision,
     slot_speech,
     unslot_decision,
-    unslot_speech,
     write_slots_file,
 )
 from agents.training.corpus import examples
@@ -53,12 +52,6 @@ def test_speech_slots_round_trip() -> None:
     line = slot_speech(f"Guess what, Ida: {news} Bye, Ida!", "Ida", news)
     assert line == "Guess what, {partner}: {news} Bye, {partner}!"
     assert slot_speech("Idaho is far, Ida.", "Ida", None) == "Idaho is far, {partner}."
-    request = next(e.request for e in examples(3, 1) if e.request.kind == "converse" and e.request.mind.news)
-    assert request.dialogue is not None
-    filled = unslot_speech("Hello, {partner}! {news}", request)
-    assert filled == f"Hello, {request.dialogue.partner_name.split()[0]}! {request.mind.news[0].text}"
-    quiet = next(e.request for e in examples(3, 1) if e.request.kind == "converse" and not e.request.mind.news)
-    assert unslot_speech("Guess what: {news}", quiet) == "Guess what: ", "a news slot with no news is dropped"
 
 
 def test_slots_file_is_checked(tmp_path: Path) -> None:

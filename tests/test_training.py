@@ -77,7 +77,7 @@ def test_reply_loss_matches_the_full_loss() -> None:
 def test_train_model_quick_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     out, work = tmp_path / "model", tmp_path / "work"
-    assert main(["train-model", "--quick", "--out", str(out), "--work", str(work), "--fresh"]) == 0
+    assert main(["train-model", "--small", "--quick", "--out", str(out), "--work", str(work), "--fresh"]) == 0
     for name in ("model.safetensors", "config.json", "tokenizer.json", "README.md", "evaluation.json", "training.json"):
         assert (out / name).exists(), name
     log = json.loads((out / "training.json").read_text())
@@ -92,5 +92,5 @@ def test_train_model_quick_end_to_end(tmp_path: Path, monkeypatch: pytest.Monkey
     assert AutoTokenizer.from_pretrained(out, local_files_only=True).chat_template
     assert json.loads((out / "npcworld.json").read_text()) == {"slots": "v1"}
     steps = log["step"]
-    assert main(["train-model", "--quick", "--out", str(out), "--work", str(work)]) == 0
+    assert main(["train-model", "--small", "--quick", "--out", str(out), "--work", str(work)]) == 0
     assert json.loads((out / "training.json").read_text())["step"] == steps, "resumed: nothing left to train"

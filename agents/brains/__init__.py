@@ -21,10 +21,14 @@ class UnknownBrainError(ValueError):
 
 
 def load_brain(name: str, **options: Any) -> Brain:
-    """Create the brain called ``name`` with backend-specific ``options``."""
-    if name not in BACKENDS:
-        raise UnknownBrainError(f"unknown brain '{name}' (available: {', '.join(sorted(BACKENDS))})")
-    module_name, class_name = BACKENDS[name]
+    """Create the brain called ``name`` (a backend, or ``package.module:Class`` for one of your own)."""
+    if ":" in name:
+        module_name, _, class_name = name.partition(":")
+    elif name in BACKENDS:
+        module_name, class_name = BACKENDS[name]
+    else:
+        raise UnknownBrainError(f"unknown brain '{name}' (available: {', '.join(sorted(BACKENDS))}, "
+                                "or package.module:Class)")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:

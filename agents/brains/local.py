@@ -1,9 +1,11 @@
-"""The local brain: any causal LM through transformers, all of a tick's requests in one batch per kind.
+"""The local brain: language models in this process, each request kind sent to the model that does it best.
 
-Decisions and importance ratings are decoded under constraint (a token trie of the valid replies), so
-only actions valid for that resident right now can come out; speech is free text with a length cap,
-stop strings and clean-up. A model folder with ``npcworld.json`` writes slotted replies (agents/slots.py),
-which are filled in here. torch and transformers are imported here only.
+By default two models work together. Conversation and day plans go to a pretrained chat model (SmolLM2-
+135M-Instruct from PyPI, converted once into the user's cache) with npcworld's LoRA adapter merged in,
+run by npcworld's own engine with a prefix cache and streaming (agents/brains/talker.py). Decisions,
+importance ratings and reflections go to npcworld's own 4M-parameter model, decoded under constraint
+so that only valid actions can come out (agents/brains/chooser.py): it answers in about a tenth of the
+time. Given ``model``, one model does everything instead.
 """
 
 from __future__ import annotations
@@ -11,193 +13,116 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from agents.brains.trie import TokenTrie, TrieConstraint
-from agents.candidates import IMPORTANCE_CANDIDATES, decision_candidates
-from agents.dialogue import line_to_json
-from agents.intents import clean_line
+from agents.brains.basemodels import DEFAULT_BASE, default_cache_dir, ensure_converted
+from agents.brains.chooser import ModelNotFoundError, ModelRunner, resolve_device
+from agents.brains.engine import HALF_ROWS, Between, Job, OnText, Output
+from agents.brains.talker import Talker
+from agents.dialogue import spoken_reply
 from agents.protocol import Answer, Request
-from agents.slots import model_uses_slots, slot_decisions, unslot_decision, unslot_speech
 
-SAY_PREFIX = '{"say": "'
-"""Speech replies start with this prefix, written for the model; it writes only the line."""
+TALK_ADAPTER = Path(__file__).resolve().parent.parent.parent / "assets" / "models" / "npcworld-talk"
+"""The shipped LoRA adapter that tunes the default base for the town."""
 
-_DEBRIS = re.compile(r"<\|[^|>]*\|>|<\|?|\|>|\\n|[{}\[\]]")
-_GOODBYE = re.compile(r"\b(bye|goodbye|see you|farewell|mind how you go|take care|off you go)\b", re.I)
-_FREE_TOKENS = {"converse": 40, "plan": 220, "reflect": 120}
+TALK_KINDS = ("converse", "plan")
+"""Request kinds the chat model answers (the chooser answers the rest)."""
 
+MAX_NEW = {"converse": 60, "plan": 300}
+"""Token caps of free text by kind."""
 
-class ModelNotFoundError(ValueError):
-    """A model name that is neither a folder nor a cached hub model (offline)."""
-
-
-def resolve_device(device: str) -> str:
-    """Turn "auto" into "cuda" where a GPU is present, else "cpu"."""
-    import torch
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
+__all__ = ["TALK_ADAPTER", "LocalBrain", "ModelNotFoundError", "resolve_device"]
 
 
 class LocalBrain:
-    """Runs a causal language model in this process (CPU or GPU)."""
+    """Runs language models in this process (CPU or GPU): a chat model for talk and plans, a chooser for the rest."""
 
     name = "local"
 
-    def __init__(self, model: str | Path | None = None, *, device: str = "auto", dtype: str = "auto",
-                 threads: int | None = None, temperature: float = 0.0, top_p: float = 1.0, seed: int = 0,
-                 max_prompt_tokens: int = 1536, allow_download: bool = False):
+    def __init__(self, model: str | Path | None = None, *, base: str = DEFAULT_BASE,
+                 adapter: Path | None = TALK_ADAPTER,
+                 cache_dir: Path | None = None, device: str = "auto", dtype: str = "auto", threads: int | None = None,
+                 temperature: float = 0.0, top_p: float = 1.0, seed: int = 0, max_prompt_tokens: int = 1536,
+                 allow_download: bool = False, progress: bool = False):
         import torch
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-        if model is None:
-            from agents.brains.bundled import bundled_model_path
-            model = bundled_model_path()
         if threads:
             torch.set_num_threads(threads)
-        self.device = resolve_device(device)
-        self.temperature, self.top_p, self.seed = temperature, top_p, seed
-        self.max_prompt_tokens = max_prompt_tokens
-        self.tokenizer, self.model = _load(str(model), self.device, dtype, allow_download)
-        self.model_name = str(model)
-        self.slots = Path(model).is_dir() and model_uses_slots(model)
-        """Whether the model writes slotted replies (agents/slots.py), which this brain fills in."""
-        self.calls = 0
+        options: dict[str, Any] = {"temperature": temperature, "top_p": top_p, "seed": seed}
+        self.runner = ModelRunner(model, device=device, dtype=dtype, temperature=temperature, top_p=top_p, seed=seed,
+                                  max_prompt_tokens=max_prompt_tokens, allow_download=allow_download)
+        self.talker: Talker
+        if model is None:
+            folder = ensure_converted(base, cache_dir or default_cache_dir(), progress=progress)
+            if adapter is not None and not (Path(adapter) / "adapter_config.json").exists():
+                raise ModelNotFoundError(f"no adapter at {adapter}: pass adapter=None for the untuned base, or "
+                                         "rebuild it with `npcworld train-model`")
+            self.talker = Talker.load(folder, adapter, **options)
+        else:
+            self.talker = Talker.wrap(self.runner.model, self.runner.tokenizer, str(model), **options)
+        self.model_name = self.talker.name if model is None else str(model)
+        self.on_text: OnText | None = None
+        """Called with (request id, text so far) while an urgent reply is generated (the player's chat)."""
+        self.between_steps: Between | None = None
+        """Called between decoding steps of long batches, so a server can answer urgent requests there."""
 
     def think(self, requests: Sequence[Request]) -> list[Answer]:
-        """Answer a batch: one generate call per request kind present in it."""
+        """Answer a batch: urgent conversation first, then one generation per request kind present in it."""
         answers: list[Answer] = []
+        urgent = [r for r in requests if r.urgent and r.kind in TALK_KINDS]
+        if urgent:
+            answers += self._talk(urgent)
+        first = {r.id for r in urgent}
         for kind in ("decide", "importance", "converse", "plan", "reflect"):
-            group = [r for r in requests if r.kind == kind]
-            if group:
-                answers += self._answer_group(kind, group)
+            group = [r for r in requests if r.kind == kind and r.id not in first]
+            if kind not in TALK_KINDS:
+                answers += self.runner.answer_group(kind, group) if group else []
+                continue
+            chunks = -(-len(group) // HALF_ROWS)  # decoding runs fastest in rows of at most HALF_ROWS
+            for start in range(chunks):
+                answers += self._talk(group[start::chunks])
         return answers
 
-    def _answer_group(self, kind: str, group: list[Request]) -> list[Answer]:
-        """Generate replies for requests of one kind, constrained where replies are actions or ratings."""
+    def warm(self, request: Request) -> None:
+        """Prefill the conversation so far (system message and earlier turns) so the next line starts sooner."""
+        if request.messages:
+            tokens = self.talker.encode(request.messages[:-1])
+            self.talker.generate([Job(request.id, tokens, 0)])
+
+    def _talk(self, group: list[Request]) -> list[Answer]:
+        """Generate free text for conversation lines and plans with the chat model."""
         began = time.perf_counter()
-        prompts = [self._chat(r.prompt) for r in group]
-        if kind in ("decide", "importance"):
-            choices = [decision_candidates(r) if kind == "decide" else IMPORTANCE_CANDIDATES for r in group]
-            written = [slot_decisions(row, r) for r, row in zip(group, choices, strict=True)] \
-                if self.slots and kind == "decide" else choices
-            picked, tokens = self._constrained(prompts, written)
-            texts = [row[i] for row, i in zip(choices, picked, strict=True)]
-        elif kind == "converse":
-            raw, tokens = self._free([p + SAY_PREFIX for p in prompts], _FREE_TOKENS[kind], ['"', "\n"])
-            if self.slots:
-                raw = [unslot_speech(text.split('"', maxsplit=1)[0], r) for r, text in zip(group, raw, strict=True)]
-            texts = [_speech(r, text) for r, text in zip(group, raw, strict=True)]
-        else:
-            texts, tokens = self._free(prompts, _FREE_TOKENS[kind], None)
+        jobs = [Job(r.id, self.talker.encode(r.messages or (("user", r.prompt),)), MAX_NEW[r.kind],
+                    stops=("\n",) if r.kind == "converse" else (), stream=r.urgent) for r in group]
+        outputs = self.talker.generate(jobs, self.on_text, None if any(r.urgent for r in group) else self.between_steps)
+        outputs = self._unrepeat(group, jobs, outputs)
         latency = (time.perf_counter() - began) / len(group)
-        return [Answer(r.id, t, latency, n) for r, t, n in zip(group, texts, tokens, strict=True)]
+        answers = []
+        for request, output in zip(group, outputs, strict=True):
+            text = spoken_reply(request, output.text) if request.kind == "converse" else output.text
+            answers.append(Answer(request.id, text, latency, output.prompt_tokens + len(output.tokens)))
+        return answers
 
-    def _chat(self, prompt: str) -> str:
-        """Wrap a prompt in the tokenizer's chat template when it has one."""
-        if getattr(self.tokenizer, "chat_template", None):
-            text: str = self.tokenizer.apply_chat_template([{"role": "user", "content": prompt}],
-                                                           add_generation_prompt=True, tokenize=False)
-            return text
-        return prompt + "\n"
+    def _unrepeat(self, group: list[Request], jobs: list[Job], outputs: list[Output]) -> list[Output]:
+        """A line the speaker already said in this conversation is written again, starting some other way."""
+        again = {}
+        for index, (request, output) in enumerate(zip(group, outputs, strict=True)):
+            said = {_plain(line) for speaker, line in (request.dialogue.history if request.dialogue else ())
+                    if speaker == request.npc}
+            if request.kind == "converse" and output.tokens and _plain(output.text) in said:
+                again[index] = replace(jobs[index], banned_first=(output.tokens[0],))
+        if again:
+            for index, output in zip(again, self.talker.generate(list(again.values()), self.on_text), strict=True):
+                outputs[index] = output
+        return outputs
 
-    def _encode(self, prompts: list[str], new_tokens: int) -> Any:
-        """Tokenise a batch with left padding, keeping the end of prompts too long for the model's context."""
-        self.tokenizer.padding_side = "left"
-        self.tokenizer.truncation_side = "left"
-        context = getattr(self.model.config, "max_position_embeddings", None) or 1 << 20
-        limit = max(16, min(self.max_prompt_tokens, context - new_tokens))
-        return self.tokenizer(prompts, return_tensors="pt", padding=True, truncation=True,
-                              max_length=limit, add_special_tokens=False).to(self.device)
-
-    def _generate(self, batch: Any, max_new: int, **options: Any) -> Any:
-        """Run generate with the brain's sampling settings (greedy by default)."""
-        import torch
-        self.calls += 1
-        sampling: dict[str, Any] = {"do_sample": False}
-        if self.temperature > 0:
-            torch.manual_seed(self.seed + self.calls)
-            sampling = {"do_sample": True, "temperature": self.temperature, "top_p": self.top_p}
-        with torch.inference_mode():
-            return self.model.generate(**batch, max_new_tokens=max_new, pad_token_id=self.tokenizer.pad_token_id,
-                                       eos_token_id=self.tokenizer.eos_token_id, cache_implementation="static",
-                                       **sampling, **options)
-
-    def unslot_decision(self, text: str, request: Request) -> str:
-        """A decision as the world reads it: slots filled when this model writes them."""
-        return unslot_decision(text, request) if self.slots else text
-
-    def _constrained(self, prompts: list[str], choices: list[list[str]]) -> tuple[list[int], list[int]]:
-        """Generate one of each row's ``choices`` through a token trie; return the picked indices and token counts."""
-        eos = self.tokenizer.eos_token_id
-        tries = [TokenTrie([self.tokenizer(c, add_special_tokens=False).input_ids for c in row], eos)
-                 for row in choices]
-        batch = self._encode(prompts, max(t.depth for t in tries))
-        width = batch["input_ids"].shape[1]
-        constraint = TrieConstraint(tries, width, eos)
-        longest = max(t.depth for t in tries)
-        output = self._generate(batch, longest, logits_processor=[constraint])
-        picked, counts = [], []
-        for row, trie in enumerate(tries):
-            generated = [int(t) for t in output[row, width:]]
-            picked.append(trie.match(generated))
-            counts.append(int(batch["attention_mask"][row].sum()) + len(generated))
-        return picked, counts
-
-    def _free(self, prompts: list[str], max_new: int, stops: list[str] | None) -> tuple[list[str], list[int]]:
-        """Generate free text (up to ``max_new`` tokens, stopping at EOS or a stop string)."""
-        batch = self._encode(prompts, max_new)
-        width = batch["input_ids"].shape[1]
-        extra: dict[str, Any] = {"stop_strings": stops, "tokenizer": self.tokenizer} if stops else {}
-        output = self._generate(batch, max_new, **extra)
-        texts = self.tokenizer.batch_decode(output[:, width:], skip_special_tokens=True)
-        counts = [int(batch["attention_mask"][i].sum()) + int((output[i, width:] != self.tokenizer.pad_token_id).sum())
-                  for i in range(len(prompts))]
-        return texts, counts
+    @property
+    def device(self) -> str:
+        """Where the chooser runs."""
+        return self.runner.device
 
 
-def _speech(request: Request, raw: str) -> str:
-    """Turn generated speech into a converse reply: cleaned, capped, with a goodbye flag and any news it names."""
-    text = clean_line(_DEBRIS.sub(" ", raw.split('"', maxsplit=1)[0].split("\n", maxsplit=1)[0]))
-    dialogue = request.dialogue
-    last_turn = bool(dialogue and (dialogue.closing or dialogue.turn >= dialogue.max_turns - 1))
-    end = last_turn or bool(_GOODBYE.search(text))
-    news = None
-    for item in request.mind.news:
-        words = set(re.findall(r"[a-z']{4,}", item.text.lower()))
-        if len(words & set(re.findall(r"[a-z']{4,}", text.lower()))) >= 3:
-            news = item.key
-            break
-    return line_to_json(text or "...", end, news)
-
-
-def _load(model: str, device: str, dtype: str, allow_download: bool) -> tuple[Any, Any]:
-    """Load tokenizer and model from a folder, or from the local hub cache (downloading only if allowed)."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    is_folder = Path(model).is_dir()
-    if not is_folder and (Path(model).exists() or model.startswith((".", "/", "~"))):
-        raise ModelNotFoundError(f"model folder {model} does not exist")
-    torch_dtype = {"auto": torch.bfloat16 if device.startswith("cuda") else torch.float32, "fp32": torch.float32,
-                   "bf16": torch.bfloat16, "fp16": torch.float16}.get(dtype)
-    if torch_dtype is None:
-        raise ValueError(f"unknown dtype '{dtype}' (expected auto, fp32, bf16 or fp16)")
-    local_only = is_folder or not allow_download
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=local_only)
-        network = AutoModelForCausalLM.from_pretrained(model, local_files_only=local_only, dtype=torch_dtype)
-    except (OSError, ValueError) as exc:
-        if is_folder:
-            raise ModelNotFoundError(f"{model} is not a loadable model folder: {exc}") from exc
-        raise ModelNotFoundError(
-            f"model '{model}' is not a folder and is not in the local Hugging Face cache. Offline, download it "
-            f"on a connected machine (`huggingface-cli download {model} --local-dir models/NAME`) and pass "
-            "--model models/NAME, or pass --allow-download where the hub can be reached.") from exc
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    network = network.to(device)  # type: ignore[arg-type]
-    return tokenizer, network.eval()
+def _plain(text: str) -> str:
+    """A line for comparing: lower-case words only."""
+    return " ".join(re.findall(r"[a-z']+", text.lower()))

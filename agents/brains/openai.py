@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from agents.candidates import decision_schema
+from agents.dialogue import spoken_reply
 from agents.protocol import Answer, Request
 
 DIALECTS = ("json_schema", "json_object", "none")
@@ -81,6 +82,8 @@ class OpenAIBrain:
         except ServerError as exc:
             self._failed()
             return Answer(request.id, "", time.perf_counter() - began, None, str(exc))
+        if request.kind == "converse":
+            text = spoken_reply(request, text)
         with self._lock:
             self._failures = 0
         return Answer(request.id, text, time.perf_counter() - began, tokens)
@@ -108,9 +111,11 @@ class OpenAIBrain:
 
     def _body(self, request: Request) -> dict[str, Any]:
         """The chat-completion body: the prompt, limits, and structured output for this kind."""
-        body: dict[str, Any] = {"model": self.model, "messages": [{"role": "user", "content": request.prompt}],
+        messages = [{"role": r, "content": c} for r, c in request.messages] if request.messages \
+            else [{"role": "user", "content": request.prompt}]
+        body: dict[str, Any] = {"model": self.model, "messages": messages,
                                 "max_tokens": _MAX_TOKENS.get(request.kind, 64), "temperature": self.temperature}
-        schema = _schema(request)
+        schema = None if request.messages else _schema(request)  # a conversation is answered in plain words
         if schema is not None and self.dialect == "json_schema":
             body["response_format"] = {"type": "json_schema",
                                        "json_schema": {"name": request.kind, "schema": schema, "strict": True}}

@@ -49,8 +49,8 @@ class ScriptedBrain:
         return intent_to_json(decide(request))
 
 
-def make_plan(request: Request) -> DayPlan:
-    """Plan the day from the routine, then make room for known happenings and urgent needs."""
+def make_plan(request: Request, attend_all: bool = False) -> DayPlan:
+    """Plan the day from the routine, then make room for known happenings (some, or all) and urgent needs."""
     sit, persona, mind = request.situation, request.persona, request.mind
     plan = routine_plan(persona, sit.day, sit.weekday, request.seed, request.jitter)
     rng = random.Random(stable_seed(request.seed, persona.id, sit.day, "happenings"))
@@ -59,17 +59,22 @@ def make_plan(request: Request) -> DayPlan:
             continue
         host = happening.host == persona.id
         chance = 0.45 + 0.3 * persona.sociability + 0.3 * max(0.0, mind.closeness_to(happening.host or ""))
-        if host or rng.random() < chance:
+        if host or attend_all or rng.random() < chance:
             plan = insert_block(plan, PlanBlock(happening.start, happening.start + happening.minutes, "leisure",
                                                 f"at {happening.title}", happening.place))
-    now = sit.minute
-    if mind.urgent == "hunger":
-        places = request.options.places if request.options else ()
-        here = sit.place if sit.place in (*FOOD_PLACES, persona.home) else None
-        where = here or next((p for p in FOOD_PLACES if p in places), persona.home)
-        plan = insert_block(plan, PlanBlock(now, now + 45, "meal", "getting something to eat, famished", where))
-    elif mind.urgent == "energy":
-        plan = insert_block(plan, PlanBlock(now, now + 90, "sleep", "a much-needed nap", persona.home))
+    places = request.options.places if request.options else ()
+    return fit_need(plan, mind.urgent, sit.minute, persona.home, sit.place, places)
+
+
+def fit_need(plan: DayPlan, need: str | None, now: int, home: str, here: str | None,
+             places: Sequence[str]) -> DayPlan:
+    """Lay a block for an urgent need over ``plan`` from ``now``: a meal nearby, or a nap at home."""
+    if need == "hunger":
+        stay = here if here in (*FOOD_PLACES, home) else None
+        where = stay or next((p for p in FOOD_PLACES if p in places), home)
+        return insert_block(plan, PlanBlock(now, now + 45, "meal", "getting something to eat, famished", where))
+    if need == "energy":
+        return insert_block(plan, PlanBlock(now, now + 90, "sleep", "a much-needed nap", home))
     return plan
 
 

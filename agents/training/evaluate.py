@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from agents.candidates import decision_candidates, decision_is_valid
-from agents.dialogue import parse_line
 from agents.intents import Fallback, GoTo, parse_intent
 from agents.plans import DayPlan, PlanBlock
 from agents.prompting import load_templates, render
@@ -29,15 +27,14 @@ def validation_examples(kind: str, count: int, towns: int = 10) -> list[Example]
 
 def evaluate_model(model_dir: Path, corpus_dir: Path, examples: int = 300) -> dict[str, Any]:
     """Measure a model folder; every figure is a share of validation requests unless named otherwise."""
-    from agents.brains.local import LocalBrain
+    from agents.brains.chooser import ModelRunner
     from agents.training.train import encode, evaluate_loss, load_examples
 
-    brain = LocalBrain(model_dir)
+    brain = ModelRunner(model_dir)
     val_rows = load_examples(corpus_dir / "val.jsonl")[: examples * 2]
     loss = evaluate_loss(brain.model, [encode(brain.tokenizer, r, 768) for r in val_rows], brain.tokenizer.pad_token_id)
     report: dict[str, Any] = {"validation_loss": round(loss, 4), "validation_examples_for_loss": len(val_rows)}
     report |= _decisions(brain, validation_examples("decide", examples))
-    report |= _speech(brain, validation_examples("converse", max(20, examples // 2)))
     report |= _conditioning(brain, validation_examples("decide", examples))
     report |= _plans(brain, validation_examples("plan", max(4, examples // 10)))
     return report
@@ -81,32 +78,6 @@ def _action(text: str) -> tuple[str, ...]:
         return ("invalid",)
     fields = [type(intent).__name__] + [str(getattr(intent, f)) for f in ("place", "person") if hasattr(intent, f)]
     return tuple(fields)
-
-
-def _speech(brain: Any, chosen: list[Example]) -> dict[str, Any]:
-    """Share of replies that are non-empty, address the partner or the topic, and do not repeat the last line."""
-    requests = [replace(e.request, id=i) for i, e in enumerate(chosen)]
-    answers = {a.request_id: a.text for a in brain.think(requests)}
-    nonempty = addressed = named = fresh = 0
-    samples: list[str] = []
-    for request in requests:
-        parsed = parse_line(answers[request.id])
-        line = parsed[0] if parsed else ""
-        dialogue = request.dialogue
-        assert dialogue is not None
-        partner = dialogue.partner_name.split()[0]
-        topics = {w for t in request.persona.topics for w in re.findall(r"[a-z]{5,}", t.lower())}
-        nonempty += bool(line.strip(". "))
-        names = partner.lower() in line.lower()
-        named += names
-        addressed += names or bool(topics & set(re.findall(r"[a-z]{5,}", line.lower())))
-        fresh += not dialogue.history or line != dialogue.history[-1][1]
-        if len(samples) < 6:
-            samples.append(f"{request.persona.first_name} to {partner}: {line}")
-    n = len(requests)
-    return {"speech_replies": n, "speech_nonempty": round(nonempty / n, 4),
-            "speech_addresses_partner_or_topic": round(addressed / n, 4), "speech_names_partner": round(named / n, 4),
-            "speech_not_repeating_previous_line": round(fresh / n, 4), "speech_samples": samples}
 
 
 def _conditioning(brain: Any, chosen: list[Example]) -> dict[str, Any]:

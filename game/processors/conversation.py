@@ -11,6 +11,7 @@ from game.events import Said
 from game.minds import pass_on, remember, view
 from game.situation import situation
 from game.social import finish_conversation
+from game.talkfacts import talk_facts
 from game.town import Town
 
 PLAYER_PATIENCE_MINUTES = 20
@@ -60,21 +61,35 @@ class ConversationProcessor(esper.Processor):
             return
         speaker = members[conversation.speaker]
         if esper.has_component(speaker, PlayerControlled):  # the player speaks through the chat box (game.player.say)
+            if conversation.warmed != conversation.turn:  # while the player types, the resident's model prefills
+                conversation.warmed = conversation.turn
+                town.mind.warm(self._request(entity, conversation, members[(conversation.speaker + 1) % len(members)],
+                                             speaker, warm=True))
             if town.clock.tick - conversation.next_tick > town.clock.minutes_to_ticks(PLAYER_PATIENCE_MINUTES):
                 finish_conversation(town, entity, conversation, "no answer")
             return
         partner = members[(conversation.speaker + 1) % len(members)]
+        request = town.mind.ask(self._request(entity, conversation, speaker, partner))
+        conversation.waiting_for = request.id
+
+    def _request(self, entity: int, conversation: Conversation, speaker: int, partner: int,
+                 warm: bool = False) -> Request:
+        """The request for ``speaker``'s next line to ``partner`` (a warm-up neither retrieves nor draws)."""
+        town = self.town
         partner_resident = esper.component_for_entity(partner, Resident)
         resident = esper.component_for_entity(speaker, Resident)
         dialogue = Dialogue(entity, partner_resident.id, partner_resident.persona.name, conversation.turn,
                             conversation.max_turns, conversation.closing, tuple(conversation.history))
-        query = f"{partner_resident.persona.name} {' '.join(resident.persona.topics[:2])}"
-        mind, scored = view(town, speaker, query, partner=partner_resident.id)
-        request = town.mind.ask(Request(town.mind.next_id(), "converse", resident.id, resident.persona,
-                                        situation(town, speaker, "conversation"), town.rng.getrandbits(63),
-                                        dialogue=dialogue, mind=mind))
-        town.trace.retrieved(request.id, scored)
-        conversation.waiting_for = request.id
+        query = None if warm else _query(conversation, partner_resident, resident)
+        mind, scored = view(town, speaker, query, partner=partner_resident.id,
+                            skip=("plan",))  # the prompt carries today's plan already
+        request = Request(0 if warm else town.mind.next_id(), "converse", resident.id, resident.persona,
+                          situation(town, speaker, "conversation"), 0 if warm else town.rng.getrandbits(63),
+                          dialogue=dialogue, mind=mind, facts=talk_facts(town, speaker, partner),
+                          urgent=esper.has_component(partner, PlayerControlled))
+        if not warm:
+            town.trace.retrieved(request.id, scored)
+        return request
 
     def _say(self, entity: int, conversation: Conversation, request: Request, text: str) -> None:
         """Say a line (or the scripted fallback's), pass on news it carries, advance the turn, end when due."""
@@ -99,9 +114,9 @@ class ConversationProcessor(esper.Processor):
         seconds = max(3.0, len(line.split()) / WORDS_PER_SECOND)
         conversation.next_tick = town.clock.tick + town.clock.minutes_to_ticks(seconds / 60)
         with_player = any(esper.has_component(m, PlayerControlled) for m in conversation.participants)
-        if conversation.closing or conversation.turn >= conversation.max_turns or (end and with_player):
+        if conversation.closing or conversation.turn >= conversation.max_turns:
             finish_conversation(town, entity, conversation, "goodbye" if conversation.closing or end else "turn limit")
-        elif end:
+        elif end and not with_player:  # a player's talk ends when the player says goodbye or walks off
             conversation.closing = True
 
     def _overheard(self, speaker: int, conversation: Conversation, speaker_id: str, partner: str, line: str) -> None:
@@ -114,6 +129,14 @@ class ConversationProcessor(esper.Processor):
                 continue
             if town.available(other) or esper.has_component(other, Talking):
                 remember(town, other, "observation", f"Heard {name} say to {partner.split(maxsplit=1)[0]}: \"{line}\"")
+
+
+def _query(conversation: Conversation, partner: Resident, resident: Resident) -> str:
+    """What to search memory for: the other person's last line (and name), or their name and one's topics."""
+    theirs = [line for speaker, line in conversation.history if speaker == partner.id]
+    if theirs:
+        return f"{partner.persona.first_name}: {theirs[-1]}"
+    return f"{partner.persona.name} {' '.join(resident.persona.topics[:2])}"
 
 
 def _replan_if_today(town: Town, listener: int, key: str) -> None:

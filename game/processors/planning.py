@@ -6,9 +6,10 @@ import esper
 
 from agents.brains.scripted import make_plan
 from agents.plans import parse_plan, plan_problem
-from game.components import DecisionDue, Pending, Plan
+from game.components import Activity, DecisionDue, Pending, Plan
 from game.events import IntentRejected, PlanMade
 from game.minds import remember
+from game.processors.decisions import NEW_DAY
 from game.town import Town
 
 
@@ -35,17 +36,19 @@ class PlanningProcessor(esper.Processor):
             esper.remove_component(entity, Pending)
             sit = request.situation
             plan = parse_plan(answer.text, sit.day)
-            problem = plan_problem(plan, set(town.tilemap.places), sit.minute)
+            allowed = set(request.options.places) if request.options else set(town.tilemap.places)
+            problem = plan_problem(plan, allowed, sit.minute)  # places it may enter: no one else's home
             source = "brain"
             if plan is None or problem is not None:
                 town.emit(IntentRejected(request.npc, "plan", f"{problem}; using the scripted plan"))
                 plan = make_plan(request)
                 source = "scripted"
-            esper.add_component(entity, Plan(plan))
+            esper.add_component(entity, Plan(plan, source))
             blocks = tuple(f"{b.start // 60:02d}:{b.start % 60:02d} {b.kind} @{b.place}" for b in plan.blocks)
             town.emit(PlanMade(request.npc, plan.day, blocks, source))
             town.trace.record(town.clock.tick, request, answer, list(blocks), problem is None, reason=problem)
             summary = "; ".join(f"{b.start // 60 % 24:02d}:{b.start % 60:02d} {b.activity} at {b.place}"
                                 for b in plan.blocks if b.kind != "sleep")
             remember(town, entity, "plan", f"My plan for day {plan.day}: {summary}")
-            esper.add_component(entity, DecisionDue(sit.reason))
+            if not (sit.reason == f"replan:{NEW_DAY}" and esper.has_component(entity, Activity)):
+                esper.add_component(entity, DecisionDue(sit.reason))  # one asleep at midnight sleeps on
