@@ -79,7 +79,9 @@ class LocalBrain:
             if kind not in TALK_KINDS:
                 answers += self.runner.answer_group(kind, group) if group else []
                 continue
-            chunks = -(-len(group) // HALF_ROWS)  # decoding runs fastest in rows of at most HALF_ROWS
+            # rows of at most HALF_ROWS decode with fp16 weights; measured for twelve day plans it is a wash
+            # (two batches of six 84 s, one of twelve in fp32 80 s), so this only bounds the batch's memory
+            chunks = -(-len(group) // HALF_ROWS)
             for start in range(chunks):
                 answers += self._talk(group[start::chunks])
         return answers
