@@ -28,6 +28,16 @@ COMMON_CAPITALISED = frozenset((
 ).split())
 """Words that are capitalised in ordinary speech without being names (titles alone are not names either)."""
 
+OPENERS = frozenset((
+    "ah aha ach alas oi alright anyway absolutely actually admittedly afternoon agreed aw aww bah besides blimey bless "
+    "bye certainly cheers come congratulations crikey darling dear definitely eh er evening exactly excuse fine "
+    "frankly gosh goodness goodbye good great ha hah happily heavens hmm hmph honestly hush indeed just lately "
+    "listen look love lovely luckily maybe mind mm morning mostly naturally nah nay nope now och oho ooh oops pardon "
+    "perhaps please pshaw quite really right sadly see so sorry splendid still sure sweetheart ta thanks then true "
+    "truly uh um welcome whew why wonderful wow yeah yep yup"
+).split())
+"""Words that open a sentence and are followed by a comma in ordinary speech ("Well, ...", "Honestly, ...")."""
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 _SENTENCE_END = re.compile(r"[.!?:;\"\u201c\u201d()]\s*$")
 
@@ -44,8 +54,8 @@ def known_words(names: Iterable[str]) -> frozenset[str]:
 def name_like(text: str) -> list[tuple[str, str | None]]:
     """Capitalised words where a name would stand, each with the capitalised word right after it (if any).
 
-    A word opening a sentence only counts when another capitalised word follows ("Elara Vex said..."), since
-    any word may open a sentence.
+    A word opening a sentence only counts when another capitalised word follows ("Elara Vex said..."), or when
+    it stands alone before a comma as someone addressed ("Ian, love."), unless it is a common opener ("Well,").
     """
     found: list[tuple[str, str | None]] = []
     matches = list(_WORD.finditer(text))
@@ -57,7 +67,8 @@ def name_like(text: str) -> list[tuple[str, str | None]]:
         starts = not before.strip() or bool(_SENTENCE_END.search(before))
         after = matches[index + 1].group(0) if index + 1 < len(matches) else ""
         joined = after[:1].isupper() and text[match.end():matches[index + 1].start()].strip() in ("", "-")
-        if not starts:
+        addressed = text[match.end():match.end() + 1] == "," and _base(word) not in OPENERS
+        if not starts or addressed:
             found.append((word, None))
         elif joined and _base(after) not in COMMON_CAPITALISED:
             found.append((word, after))

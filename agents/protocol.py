@@ -125,6 +125,8 @@ class TalkFacts:
     """Every happening the resident knows of that is coming up or took place since yesterday."""
     partner_about: str = ""
     """Who the conversation partner is, in a few words."""
+    focus: tuple[str, ...] = ()
+    """Sentences about oneself that the other person's line asks about (agents.focus.fact_lines), best first."""
 
     def label(self, place: str) -> str:
         """The display name of a place id (the id itself when unknown)."""

@@ -4,9 +4,10 @@ The system message carries what stays true for a conversation (persona, backgrou
 and closeness, places, yesterday, today's and tomorrow's plans, known news); earlier lines follow as
 turns; the last user turn carries the moment (time, place, mood), the memories that the other person's
 line called up, and that line. Keeping the changing parts last lets a model reuse the keys and values
-of everything before them. A token budget (estimated from characters, and checked against the real
-tokenizers by a test) decides what is dropped first: old turns, then memories, background, places,
-people.
+of everything before them. Token budgets (estimated from characters, and checked against the real
+tokenizers by a test) decide what is dropped: the system message is sized on its persona part alone
+(background, then places, give way), and old turns, then memories, give way to keep the whole in budget.
+The sentences themselves are made in agents/known_text.py.
 """
 
 from __future__ import annotations
@@ -16,23 +17,20 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from agents.grounding import neutralise
-from agents.plans import DayPlan, PlanBlock
+from agents.known_text import DAY_NAMES, closest_sentence, news_text, people_text, places_text, plan_text, talks_text
 from agents.protocol import Request, TalkFacts
 
 CHARS_PER_TOKEN = 3.2
 """A conservative estimate: prompts full of names and times run about 3.5 characters a token in SmolLM2."""
 
-TALK_BUDGET = 1000
+TALK_BUDGET = 1200
 """Estimated tokens the conversation prompt may take; a test checks the real count stays under it."""
 
-CLOSE_FRIEND = 0.15
-"""Closeness from which the prompt names someone as the closest friend (below it: no close friend yet)."""
-
 RESIDENT_MEMORIES = 3
-"""Memories in a line between residents (the player's questions get up to six): each costs prefill time."""
+"""Memories in a line between residents: each costs prefill time."""
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-"""Weekday names for prompts."""
+PLAYER_MEMORIES = 4
+"""Memories in a reply to the player, after the focus sentences (agents/focus.py) that lead them."""
 
 
 def estimate_tokens(text: str) -> int:
@@ -51,12 +49,24 @@ class Limits:
     people: int = 8
 
 
-STEPS = (Limits(), Limits(turns=4), Limits(turns=4, memories=4), Limits(turns=4, memories=4, background_sentences=2),
-         Limits(turns=4, memories=3, background_sentences=2, places=8),
-         Limits(turns=4, memories=3, background_sentences=1, places=8, people=5),
-         Limits(turns=2, memories=2, background_sentences=1, places=6, people=4),
-         Limits(turns=2, memories=1, background_sentences=1, places=4, people=3))
-"""What to drop first when over budget: old turns, memories, background, places, people."""
+PERSONA_BUDGET = 340
+"""Estimated tokens for the persona part of the system message: who the resident is, background, goals, places.
+
+The system message is sized on this part alone, which stays the same all day whoever the resident talks to,
+so its prefix stays in the cache across lines and conversations; people, plans, talks and news follow it in
+full, and the last turn gives way (old turns, then memories) to keep the whole within ``TALK_BUDGET``.
+"""
+
+DAILY = ("people", "closest", "yesterday", "today", "tomorrow", "today_talks", "news", "partner", "partner_about")
+"""System message values left out when sizing it (they change through the day or with the partner)."""
+
+SYSTEM_STEPS = (Limits(), Limits(background_sentences=2), Limits(background_sentences=2, places=8),
+                Limits(background_sentences=1, places=8), Limits(background_sentences=1, places=6),
+                Limits(background_sentences=1, places=4))
+"""What the persona part drops first when over its budget: background, then places."""
+
+TURN_STEPS = ((6, 6), (4, 6), (4, 4), (4, 3), (2, 2), (2, 1), (2, 0))
+"""(earlier turns, memories) to try in turn until the whole prompt fits: old turns go first, then memories."""
 
 
 class Renderable(Protocol):
@@ -69,11 +79,23 @@ class Renderable(Protocol):
 
 def talk_messages(request: Request, system_template: Renderable, turn_template: Renderable,
                   budget: int = TALK_BUDGET) -> tuple[tuple[str, str], ...]:
-    """Render a converse request as (role, content) messages that fit ``budget`` estimated tokens."""
+    """Render a converse request as (role, content) messages that fit ``budget`` estimated tokens.
+
+    The system message is sized on its persona part alone, so it comes out the same whatever this turn holds
+    and whoever the partner is: a prefill made while the player types, the lines before and the resident's
+    other talks that day share it with the reply's prompt, and it is computed once.
+    """
+    system = SYSTEM_STEPS[-1]
+    for limits in SYSTEM_STEPS:
+        persona = {**_values(request, limits), **dict.fromkeys(DAILY, "")}
+        if estimate_tokens(system_template.render(persona).strip()) <= PERSONA_BUDGET:
+            system = limits
+            break
+    cap = PLAYER_MEMORIES if request.urgent else RESIDENT_MEMORIES
     messages: tuple[tuple[str, str], ...] = ()
-    steps = STEPS if request.urgent else tuple(replace(s, memories=min(s.memories, RESIDENT_MEMORIES)) for s in STEPS)
-    for limits in steps:
-        messages = _render(request, system_template, turn_template, limits)
+    for turns, memories in TURN_STEPS:
+        messages = _render(request, system_template, turn_template,
+                           replace(system, turns=turns, memories=min(memories, cap)))
         if sum(estimate_tokens(text) + 4 for _, text in messages) <= budget:
             break
     return messages
@@ -99,17 +121,18 @@ def talk_values(request: Request, limits: Limits = Limits()) -> dict[str, str]:
         "occupation": persona.occupation, "world": facts.world,
         "workplace": f", working at {facts.workplace}" if facts.workplace else "",
         "traits": ", ".join(persona.traits) or "yourself", "background": background + goals,
-        "speech_style": persona.speech_style, "people": _people(facts, limits.people), "closest": _closest(facts),
-        "places": _places(facts, limits.places),
-        "yesterday": _talks(facts, sit.day - 1), "today_talks": _talks(facts, sit.day, today=True),
+        "speech_style": persona.speech_style, "people": people_text(facts, limits.people),
+        "closest": closest_sentence(facts), "places": places_text(facts, limits.places),
+        "yesterday": talks_text(facts, sit.day - 1), "today_talks": talks_text(facts, sit.day, today=True),
         "weekday": DAY_NAMES[sit.weekday], "yesterday_weekday": DAY_NAMES[(sit.weekday - 1) % 7],
         "tomorrow_weekday": DAY_NAMES[(sit.weekday + 1) % 7],
-        "today": _plan(facts.today, facts), "tomorrow": _plan(facts.tomorrow, facts),
-        "news": _news(facts), "partner": dialogue.partner_name, "partner_first": partner_first,
+        "today": plan_text(facts.today, facts), "tomorrow": plan_text(facts.tomorrow, facts),
+        "news": news_text(facts), "partner": dialogue.partner_name, "partner_first": partner_first,
         "partner_about": facts.partner_about or "someone from town",
         "time": f"{sit.minute // 60:02d}:{sit.minute % 60:02d}", "place": sit.place_label, "doing": _doing(request),
         "mood": mind.mood,
-        "memories": "\n".join(f"- {_cut(text, 220)}" for _, text in mind.memories[:limits.memories])
+        "memories": "\n".join([*(f"- {line}" for line in facts.focus),
+                               *(f"- {_cut(text, 220)}" for _, text in mind.memories[:limits.memories])])
                     or "- nothing in particular",
         "closing": f" {partner_first} has said goodbye: say goodbye too." if dialogue.closing else "",
         "tell": f" You have not told {partner_first} yet: {untold}" if untold else "",
@@ -120,7 +143,7 @@ def talk_values(request: Request, limits: Limits = Limits()) -> dict[str, str]:
 def _render(request: Request, system_template: Renderable, turn_template: Renderable,
             limits: Limits) -> tuple[tuple[str, str], ...]:
     """Fill both templates and lay out the earlier turns."""
-    values = {k: neutralise(v) for k, v in talk_values(request, limits).items()}
+    values = _values(request, limits)
     dialogue = request.dialogue
     assert dialogue is not None, "converse requests carry a dialogue"
     history = list(dialogue.history[:-1] if _last_is_partner(request) else dialogue.history)[-limits.turns:]
@@ -139,6 +162,11 @@ def _render(request: Request, system_template: Renderable, turn_template: Render
     return tuple(messages)
 
 
+def _values(request: Request, limits: Limits) -> dict[str, str]:
+    """The template values, made plain text."""
+    return {k: neutralise(v) for k, v in talk_values(request, limits).items()}
+
+
 def _line(request: Request, partner_first: str) -> str:
     """The line to answer: the other person's latest, or a note that one speaks first or goes on."""
     dialogue = request.dialogue
@@ -155,58 +183,6 @@ def _last_is_partner(request: Request) -> bool:
     return bool(dialogue and dialogue.history and dialogue.history[-1][0] != request.npc)
 
 
-def closeness_word(closeness: float) -> str:
-    """How close two people are, in words."""
-    if closeness >= 0.7:
-        return "very close"
-    if closeness >= 0.4:
-        return "good friends"
-    if closeness >= 0.15:
-        return "friendly"
-    if closeness > -0.15:
-        return "acquaintance"
-    return "you do not get on"
-
-
-def _people(facts: TalkFacts, limit: int) -> str:
-    """Everyone the resident knows, closest first, with how they know them."""
-    people = sorted(facts.people, key=lambda a: (-a.closeness, a.name))[:limit]
-    parts = []
-    for person in people:
-        how = person.note.split(";")[0].strip() or person.about
-        tag = closeness_word(person.closeness)
-        parts.append(f"{person.name} ({how}; {tag})" if how else f"{person.name} ({tag})")
-    return ", ".join(parts) or "nobody yet"
-
-
-def _closest(facts: TalkFacts) -> str:
-    """One sentence naming the resident's closest friend (or saying there is none yet)."""
-    people = sorted(facts.people, key=lambda a: (-a.closeness, a.name))
-    if not people or people[0].closeness < CLOSE_FRIEND:
-        return "You have no close friend yet."
-    return f"Your closest friend is {people[0].name}."
-
-
-def _talks(facts: TalkFacts, day: int, today: bool = False) -> str:
-    """Who the resident talked with on ``day`` (each once, in order)."""
-    seen: list[str] = []
-    for talk in facts.talks:
-        if talk.day == day and talk.who not in seen:
-            seen.append(talk.who)
-    if not seen:
-        return "" if today else "you talked with nobody"
-    names = seen if len(seen) <= 6 else [*seen[:5], f"{len(seen) - 5} others"]
-    text = "you talked with " + _and(names)
-    return f" Earlier today {text}." if today else text
-
-
-def _places(facts: TalkFacts, limit: int) -> str:
-    """Public places, those in today's and tomorrow's plans first."""
-    planned = {b.place for plan in (facts.today, facts.tomorrow) if plan is not None for b in plan.blocks}
-    ordered = sorted((p for p in facts.places if p[1] != "home"), key=lambda p: (p[0] not in planned, p[1]))
-    return ", ".join(label for _, label in ordered[:limit]) or "none"
-
-
 def _doing(request: Request) -> str:
     """What the resident was doing when the conversation began (its plan's block now), or its state."""
     sit, facts = request.situation, request.facts
@@ -216,37 +192,8 @@ def _doing(request: Request) -> str:
     return f"you are {sit.doing}"
 
 
-def _plan(plan: DayPlan | None, facts: TalkFacts) -> str:
-    """A day plan in short: the waking blocks with their start, activity and place."""
-    if plan is None:
-        return "nothing planned"
-    parts = [f"{_hhmm(b.start)} {b.activity} at {_where(b, facts)}" for b in plan.blocks
-             if b.start < 24 * 60 and b.kind != "sleep"]
-    return "; ".join(parts) or "nothing planned"
-
-
-def _where(block: PlanBlock, facts: TalkFacts) -> str:
-    """Where a block happens, as the resident would say it."""
-    label = facts.label(block.place)
-    return "home" if block.place.startswith("home") and label.endswith("home") else label
-
-
-def _news(facts: TalkFacts) -> str:
-    """Known happenings, with who told the resident."""
-    parts = [n.text.rstrip(".") + (f" ({n.source} told you)" if n.source else "") for n in facts.news]
-    return "; ".join(parts) or "nothing new"
-
-
-def _and(items: list[str]) -> str:
-    """Join items as English does: "a", "a and b", "a, b and c"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _cut(text: str, limit: int) -> str:
     """Cut text to ``limit`` characters at a word."""
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
 
 
-def _hhmm(minute: int) -> str:
-    """HH:MM of a minute of the day."""
-    return f"{minute // 60 % 24:02d}:{minute % 60:02d}"

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from agents.grounding import invented_names, known_words
+from agents.known_text import CLOSE_FRIEND
 from agents.plans import routine_plan
-from agents.talk import CLOSE_FRIEND
 from game.chat import ChatRefused
 from game.simulation import Simulation
 

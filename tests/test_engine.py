@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from agents.brains.engine import HFEngine, Job, LlamaEngine, llama_problem
+from agents.brains.engine import HFEngine, Job, LlamaEngine, PrefixCache, llama_problem
 from agents.modelkit import make_model_folder
 
 torch = pytest.importorskip("torch")
@@ -52,6 +52,19 @@ def test_prefix_cache_skips_the_shared_part_and_changes_nothing(tiny) -> None:  
     assert cached.tokens == fresh.tokens
     again = engine.generate([Job(2, longer, 8)])[0]
     assert again.reused_tokens == len(longer) - 1, "the same prompt recomputes only its last token"
+
+
+def test_a_prompt_that_grew_out_of_a_stored_one_takes_its_place() -> None:
+    cache = PrefixCache(budget_tokens=100)
+    kv = ([torch.zeros(1, 4, 2)], [torch.zeros(1, 4, 2)])
+    cache.store((1, 2, 3, 4), *kv)  # resident A's conversation so far
+    cache.store((9, 8, 7, 6), *kv)  # resident B's
+    shared, _, parent = cache.longest((1, 2, 3, 5, 6))  # A's next line: shares three of four tokens
+    assert (shared, parent) == (3, (1, 2, 3, 4))
+    cache.store((1, 2, 3, 5, 6), *kv, grew_from=parent)
+    assert len(cache) == 2, "A's older prompt went; B's stayed"
+    assert cache.longest((9, 8, 7, 6, 5))[0] == 4
+    assert cache.longest((1, 2, 3, 5, 6, 7))[0] == 5
 
 
 def test_streams_growing_text_and_calls_between_steps(tiny) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import esper
 import pytest
 
-from agents.talk import CLOSE_FRIEND
+from agents.known_text import CLOSE_FRIEND
 from agents.training.talk_answers import QUESTIONS
 from game.interview import KINDS, PHRASINGS, interview, score, summary, tomorrow_morning_keys
 from game.simulation import Simulation

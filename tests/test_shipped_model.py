@@ -14,10 +14,11 @@ import pytest
 from agents.brains.basemodels import BASES, DEFAULT_BASE
 from agents.brains.bundled import BUNDLED
 from agents.brains.local import TALK_ADAPTER, LocalBrain
+from agents.embeddings import load_embedder
 from agents.grounding import invented_names
 from agents.intents import Fallback, parse_intent
 from game.cli import main
-from game.interview import score, world_names
+from game.interview import KINDS, PHRASINGS, score, world_names
 from game.simulation import Simulation
 
 pytestmark = pytest.mark.skipif(not (TALK_ADAPTER / "adapter_model.safetensors").exists(),
@@ -45,16 +46,20 @@ def test_shipped_adapter_is_small_carded_and_pinned_to_its_base() -> None:
 
 @pytest.fixture(scope="module")
 def town(smollm2_folder: Path) -> Simulation:
-    """A day of scripted Oakvale, then the default brain answers (as `npcworld interview --town-brain scripted`)."""
-    sim = Simulation("oakvale", seed=7)
+    """A day of scripted Oakvale, then the default brain answers (as `npcworld interview --town-brain scripted`).
+
+    MiniLM is the embedder, as on the command line: it picks the focus sentences the adapter was tuned with.
+    """
+    sim = Simulation("oakvale", seed=7, embedder=load_embedder("minilm", threads=1))
     sim.run(hours=26)
     sim.use_brain(LocalBrain(threads=2))
     return sim
 
 
 QUESTIONS = (("work", "What do you do for a living?"), ("friend", "Who is your closest friend?"),
-             ("tomorrow", "What will you be doing tomorrow morning?"), ("news", "Any gossip going around?"))
-"""Four of the interview's kinds, in phrasings the adapter never saw in training."""
+             ("tomorrow", "What will you be doing tomorrow morning?"), ("news", "Any gossip going around?"),
+             *((kind, PHRASINGS[kind][i]) for i in (1, 4) for kind in KINDS))
+"""Fourteen questions of the interview's five kinds, in phrasings the adapter never saw in training."""
 
 
 def test_the_default_brain_answers_from_what_the_resident_knows(town: Simulation) -> None:
@@ -66,7 +71,8 @@ def test_the_default_brain_answers_from_what_the_resident_knows(town: Simulation
             answers.append((right, f"{resident}: {question!r} -> {reply!r} ({why})"))
             assert invented_names(reply, world_names(town)) == [], answers[-1][1]
     wrong = [text for right, text in answers if not right]
-    assert len(wrong) <= 4, "at least 8 of 12 answers are right:\n" + "\n".join(wrong)
+    assert len(wrong) <= len(answers) // 3, f"at least two in three of {len(answers)} answers are right:\n" + \
+        "\n".join(wrong)
 
 
 def test_player_text_cannot_take_over_the_resident(town: Simulation) -> None:

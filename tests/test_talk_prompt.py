@@ -128,6 +128,8 @@ def test_invented_names_are_counted_and_known_ones_are_not() -> None:
     assert invented_names("Leo and I run Quinn's Bakery. Come to The Copper Kettle Cafe!", known) == []
     assert invented_names("I talked to Elara Vex and Lord Ravenscroft.", known) == ["Elara", "Vex", "Ravenscroft"]
     assert invented_names("Could I ask you something? I'm off to Oakvale on Mondays.", known) == []
+    assert invented_names("Ian, love. We're very close.", known) == ["Ian"], "a made-up name addressed counts"
+    assert invented_names("Leo, love. Well, honestly. Oi, that's it.", known) == [], "known names and openers do not"
 
 
 def test_the_dialogue_shape_of_a_resident_speaking_first() -> None:
@@ -144,3 +146,18 @@ def _sit(sim: Simulation):  # type: ignore[no-untyped-def]
     from game.situation import situation
     with sim.active():
         return situation(sim.town, sim.town.residents["mara"], "conversation")
+
+
+def test_the_system_message_does_not_depend_on_this_turn_or_the_partner(talked) -> None:  # type: ignore[no-untyped-def]
+    _, request = talked
+    templates = load_templates()
+    system = render_messages(templates, request)[0][1]
+    assert request.mind.memories, "the asked request has memories to leave out"
+    warm = replace(request, mind=replace(request.mind, memories=()))  # what is prefilled while the player types
+    assert render_messages(templates, warm)[0][1] == system
+    dialogue = request.dialogue
+    assert dialogue is not None
+    other = replace(request, dialogue=replace(dialogue, partner_name="Rosa Delgado"),
+                    facts=replace(request.facts, partner_about="the grocer at Oakvale Market " * 12))
+    changed = render_messages(templates, other)[0][1]
+    assert changed != system and changed.split("You are talking with")[0] == system.split("You are talking with")[0]

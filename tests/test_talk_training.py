@@ -51,6 +51,34 @@ def test_talk_examples_are_chat_prompts_and_plans_are_usable() -> None:
     assert sorts == {"talk", "plan"}
 
 
+FACT_STARTS = ("- Your work:", "- Yesterday (", "- Your plan for today:", "- Tomorrow morning (", "- News you know:",
+               "- Your friends:")
+"""How the focus sentences (agents/focus.py) begin in the last turn's "You remember" list."""
+
+
+def test_a_players_last_question_gets_the_focus_the_game_gives_it() -> None:
+    from agents.embeddings import load_embedder
+    focused = {"player": 0, "resident": 0}
+    asked = {"player": 0, "resident": 0}
+    friend = friend_focused = 0
+    for example in itertools.islice(talk_examples(5, 30, load_embedder("minilm", threads=1)), 300):
+        if example["sort"] != "talk":
+            continue
+        last = example["messages"][-2][1]
+        who = "player" if "Reply as" in example["messages"][0][1] and "a newcomer" in example["messages"][0][1] \
+            else "resident"
+        remembered = last.split("You remember:\n", 1)[1].splitlines()
+        asked[who] += 1
+        focused[who] += remembered[0].startswith(FACT_STARTS)
+        question = last.splitlines()[-1].lower()
+        if "friend" in question and "?" in question:
+            friend += 1
+            friend_focused += any(line.startswith("- Your friends:") for line in remembered[:2])
+    assert asked["player"] >= 20 and focused["player"] >= asked["player"] // 3, (focused, asked)
+    assert focused["resident"] == 0, "residents talking among themselves get no focus, as in the game"
+    assert friend >= 5 and friend_focused >= 0.7 * friend, (friend_focused, friend)
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_model_folder(tmp_path_factory.mktemp("lora") / "tiny", "tiny", vocab_size=1024)

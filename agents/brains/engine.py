@@ -55,15 +55,20 @@ class Output:
 
 
 class PrefixCache:
-    """Keys and values of recent prompts, so that a prompt sharing a prefix with one of them skips that part."""
+    """Keys and values of recent prompts, so that a prompt sharing a prefix with one of them skips that part.
+
+    A prompt that grew out of a stored one (the next line of the same conversation, or the reply after a
+    prefill made while the player typed) takes that one's place instead of joining it, so the budget holds
+    one entry per conversation and resident rather than many near-copies that push the others out.
+    """
 
     def __init__(self, budget_tokens: int = 20_000):
         self.budget = budget_tokens
         self._entries: OrderedDict[tuple[int, ...], tuple[list[torch.Tensor], list[torch.Tensor]]] = OrderedDict()
-        self.hits = 0
 
-    def longest(self, tokens: tuple[int, ...]) -> tuple[int, tuple[list[torch.Tensor], list[torch.Tensor]] | None]:
-        """Return the longest shared prefix with any stored prompt and that prompt's keys and values."""
+    def longest(self, tokens: tuple[int, ...]) -> tuple[int, tuple[list[torch.Tensor], list[torch.Tensor]] | None,
+                                                        tuple[int, ...] | None]:
+        """Return the longest shared prefix with any stored prompt, that prompt's keys and values, and its tokens."""
         best, found, best_key = 0, None, None
         ids = torch.tensor(tokens)
         for key, entry in self._entries.items():
@@ -76,13 +81,18 @@ class PrefixCache:
                 best, found, best_key = shared, entry, key
         if best_key is not None:
             self._entries.move_to_end(best_key)
-            self.hits += 1
-        return best, found
+        return best, found, best_key
 
-    def store(self, tokens: tuple[int, ...], keys: list[torch.Tensor], values: list[torch.Tensor]) -> None:
-        """Keep a prompt's keys and values (per layer, [kv heads, length, dim]), evicting the oldest past budget."""
+    def store(self, tokens: tuple[int, ...], keys: list[torch.Tensor], values: list[torch.Tensor],
+              grew_from: tuple[int, ...] | None = None) -> None:
+        """Keep a prompt's keys and values (per layer, [kv heads, length, dim]), evicting the oldest past budget.
+
+        ``grew_from``, a stored prompt this one shares at least half of, is dropped: this one covers that part.
+        """
         if len(tokens) > self.budget:
             return
+        if grew_from is not None and grew_from != tokens:
+            self._entries.pop(grew_from, None)
         self._entries[tokens] = (keys, values)
         self._entries.move_to_end(tokens)
         while sum(len(k) for k in self._entries) > self.budget:
@@ -240,7 +250,8 @@ class LlamaEngine:
     def _prefill(self, row: int, tokens: tuple[int, ...], offset: int, keys: list[torch.Tensor],
                  values: list[torch.Tensor]) -> tuple[int, torch.Tensor]:
         """Fill one row's buffers with its prompt (from the cache where it can); return reused count and logits."""
-        shared, entry = self.cache.longest(tokens)
+        shared, entry, parent = self.cache.longest(tokens)
+        grew_from = parent if parent is not None and 2 * shared >= len(parent) else None
         shared = min(shared, len(tokens) - 1)
         if entry is not None and shared > 0:
             for layer, (k, v) in enumerate(zip(*entry, strict=True)):
@@ -260,7 +271,7 @@ class LlamaEngine:
         logits = self._forward(rest, positions, row_keys, row_values, start, mask)[0, -1]
         end = offset + len(tokens)
         self.cache.store(tokens, [k[row, :, offset:end].clone() for k in keys],
-                         [v[row, :, offset:end].clone() for v in values])
+                         [v[row, :, offset:end].clone() for v in values], grew_from)
         return shared, logits
 
     def _forward(self, ids: torch.Tensor, positions: torch.Tensor, keys: list[torch.Tensor],

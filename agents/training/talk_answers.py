@@ -9,9 +9,9 @@ from __future__ import annotations
 import random
 import re
 
+from agents.known_text import closeness_word
 from agents.plans import PlanBlock
 from agents.protocol import Acquaintance
-from agents.talk import closeness_word
 from agents.training.talk_scene import Scene
 
 QUESTIONS: dict[str, tuple[str, ...]] = {

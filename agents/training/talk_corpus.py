@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from agents.brains.scripted import make_plan
+from agents.embeddings import Embedder, HashEmbedder, load_embedder
+from agents.focus import focused
 from agents.persona import Persona
 from agents.prompting import Template, load_templates, prompt_values, render_messages
 from agents.protocol import Acquaintance, MindView, Options, Request, Situation
@@ -38,9 +40,14 @@ _WEIGHTS = {"work": 3, "yesterday": 3, "today": 2, "tomorrow": 3, "news": 3, "fr
 """How often each kind of question is asked in player conversations."""
 
 
-def talk_examples(seed: int, towns: int) -> Iterator[dict[str, Any]]:
-    """Yield examples from ``towns`` generated towns seeded from ``seed``; deterministic."""
+def talk_examples(seed: int, towns: int, embedder: Embedder | None = None) -> Iterator[dict[str, Any]]:
+    """Yield examples from ``towns`` generated towns seeded from ``seed``; deterministic.
+
+    ``embedder`` picks the focus sentences above the player's last question, as the game does (agents/focus.py);
+    the game's default is MiniLM, so the shipped corpus uses it too (the hash embedder if none is given).
+    """
     templates = load_templates()
+    embedder = embedder or HashEmbedder()
     for index in range(towns):
         rng = random.Random(seed + index)
         town = make_town(rng, rng.randint(6, 14))
@@ -53,11 +60,12 @@ def talk_examples(seed: int, towns: int) -> Iterator[dict[str, Any]]:
             if roll < MIX["plan"] + MIX["residents"]:
                 yield _resident_talk(rng, scene, templates)
             else:
-                yield _player_talk(rng, scene, templates)
+                yield _player_talk(rng, scene, templates, embedder)
 
 
-def _player_talk(rng: random.Random, scene: Scene, templates: dict[str, Template]) -> dict[str, Any]:
-    """A player asks three to six questions; every answer is learned."""
+def _player_talk(rng: random.Random, scene: Scene, templates: dict[str, Template],
+                 embedder: Embedder) -> dict[str, Any]:
+    """A player asks three to six questions; every answer is learned (the last with the focus the game gives it)."""
     player = rng.choice(PLAYER_NAMES)
     asker = player.split()[0]
     kinds = _distinct_kinds(rng, rng.randint(4, 8))
@@ -77,7 +85,7 @@ def _player_talk(rng: random.Random, scene: Scene, templates: dict[str, Template
         history.append((scene.persona.id, answers[-1]))
     closing = bool(kinds) and kinds[-1] == "goodbye"
     request = request_for(scene, ("player", player, PLAYER_ABOUT), tuple(history[:-1]), closing=closing)
-    return _example("talk", render_messages(templates, request), answers[-1])
+    return _example("talk", render_messages(templates, focused(request, embedder)), answers[-1])
 
 
 def _distinct_kinds(rng: random.Random, count: int) -> list[str]:
@@ -171,15 +179,20 @@ def _example(sort: str, messages: tuple[tuple[str, str], ...], reply: str) -> di
     return {"sort": sort, "messages": [list(m) for m in full], "learn": learn}
 
 
-def write_talk_corpus(out: Path, train_towns: int, val_towns: int, seed: int = 0) -> dict[str, Any]:
-    """Write train.jsonl and val.jsonl of the conversation corpus; return its recipe, counts and sha256."""
+def write_talk_corpus(out: Path, train_towns: int, val_towns: int, seed: int = 0,
+                      embedder: Embedder | None = None) -> dict[str, Any]:
+    """Write train.jsonl and val.jsonl of the conversation corpus; return its recipe, counts and sha256.
+
+    Focus sentences are ranked with ``embedder``, by default MiniLM on one thread (the game's default embedder).
+    """
     out.mkdir(parents=True, exist_ok=True)
+    embedder = embedder or load_embedder("minilm", threads=1)
     digest = hashlib.sha256()
     counts: dict[str, dict[str, int]] = {}
     for split, start, towns in (("train", seed, train_towns), ("val", VALIDATION_SEED_BASE + seed, val_towns)):
         sorts: dict[str, int] = {}
         with (out / f"{split}.jsonl").open("w", encoding="utf-8") as handle:
-            for example in talk_examples(start, towns):
+            for example in talk_examples(start, towns, embedder):
                 line = json.dumps(example, ensure_ascii=False)
                 digest.update(line.encode())
                 handle.write(line + "\n")

@@ -134,7 +134,8 @@ model is a derivative of it.
   `{log['corpus']['sha256']}`. Player conversations of three to six questions (work, yesterday, today,
   tomorrow, news, friends, people, strangers, places, memories, small talk, attempts to steer the resident),
   conversations between residents (greetings, news passed on, small talk, farewells) and day plans, all
-  rendered with the game's own prompt templates; answers drawn only from what the prompt says, in the
+  rendered with the game's own prompt templates (the player's last question with the focus sentences the
+  game puts above it, ranked with MiniLM); answers drawn only from what the prompt says, in the
   speaker's voice (pet names and catchphrases from the speech style).
 - Training: {log['step']} steps, {log['tokens_seen']:,} tokens ({log['reply_tokens_seen']:,} of them replies
   learned), {round(log['seconds'] / 60, 1)} minutes on this machine's CPU with {config['threads']} threads;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import esper
 
 from agents.dialogue import parse_line
+from agents.focus import focused
 from agents.protocol import Dialogue, Request
 from game.components import Conversation, Mind, Perceived, PlayerControlled, ReplanDue, Resident, Talking
 from game.events import Said
@@ -89,6 +90,8 @@ class ConversationProcessor(esper.Processor):
                           urgent=esper.has_component(partner, PlayerControlled))
         if not warm:
             town.trace.retrieved(request.id, scored)
+            if request.urgent:  # the player asked something: the facts it asks about go right above it
+                request = focused(request, town.embedder)
         return request
 
     def _say(self, entity: int, conversation: Conversation, request: Request, text: str) -> None:

@@ -1,0 +1,83 @@
+"""Focus for a reply: the few sentences about oneself that the other person's line asks about, put right before it.
+
+A small model copies a fact far more reliably from just above the question than from the middle of a long
+system message. So the conversation prompt states each thing a resident knows about itself as one sentence
+that stands alone (its work, whom it talked with yesterday, today's plan, tomorrow morning, the news it
+knows, its closest friend), the embedder ranks them by meaning against the line being answered, and the
+best ones lead the "You remember" list of the last turn. Each sentence is ranked by a short description of
+what it answers (the sentence itself is mostly names, which say little about the question). Nothing is added
+that the system message does not already say; only its place changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from agents.embeddings import Embedder
+from agents.known_text import DAY_NAMES, closest_sentence, news_text, plan_text, talks_text
+from agents.protocol import Request
+
+FOCUS_COUNT = 2
+"""How many sentences lead the last turn at most."""
+
+FOCUS_FLOOR = 0.25
+"""Least cosine similarity (MiniLM) between the line and what a sentence answers for it to count as asked about."""
+
+TOPICS = ("your work: your job, occupation or trade and where you work",
+          "whom you talked with yesterday, the people you spoke to",
+          "what you are doing today",
+          "your plans for tomorrow morning, where you will be",
+          "news and gossip: what is happening around town",
+          "your closest friend, the person you like best")
+"""What each sentence of ``fact_lines`` answers, in its order (descriptions, not questions from the interview)."""
+
+MORNING_ENDS = 12 * 60
+"""Tomorrow morning is the blocks that start before noon."""
+
+
+def fact_lines(request: Request) -> tuple[str, ...]:
+    """Sentences about the speaker a question may need, standing alone, in ``TOPICS`` order (none without facts)."""
+    facts, persona, sit = request.facts, request.persona, request.situation
+    if facts is None:
+        return ()
+    at = f" at {facts.workplace}" if facts.workplace else ""
+    tomorrow = DAY_NAMES[(sit.weekday + 1) % 7]
+    lines = [f"Your work: you are the {persona.occupation}{at}.",
+             f"Yesterday ({DAY_NAMES[(sit.weekday - 1) % 7]}) {talks_text(facts, sit.day - 1)}.",
+             f"Your plan for today: {plan_text(facts.today, facts)}.",
+             f"Tomorrow morning ({tomorrow}): {plan_text(facts.tomorrow, facts, until=MORNING_ENDS)}.",
+             f"News you know: {news_text(facts)}.",
+             f"Your friends: {closest_sentence(facts)}"]
+    return tuple(lines)
+
+
+def focused(request: Request, embedder: Embedder) -> Request:
+    """``request`` with the sentences its partner's last line asks about as focus (unchanged without such a line)."""
+    dialogue, facts = request.dialogue, request.facts
+    if dialogue is None or facts is None or not dialogue.history or dialogue.history[-1][0] != dialogue.partner:
+        return request
+    return replace(request, facts=replace(facts, focus=rank(dialogue.history[-1][1], fact_lines(request), embedder)))
+
+
+def rank(query: str, lines: tuple[str, ...], embedder: Embedder, count: int = FOCUS_COUNT,
+         floor: float = FOCUS_FLOOR) -> tuple[str, ...]:
+    """The ``count`` lines whose topic is most like ``query`` in meaning, best first, none below ``floor``."""
+    if not lines or not query.strip():
+        return ()
+    topics = _topic_vectors(embedder)[:len(lines)]
+    scores = topics @ embedder.embed([query])[0]
+    order = sorted(range(len(lines)), key=lambda i: (-float(scores[i]), i))
+    return tuple(lines[i] for i in order[:count] if np.isfinite(scores[i]) and float(scores[i]) >= floor)
+
+
+_TOPIC_VECTORS: dict[tuple[str, int], np.ndarray] = {}
+
+
+def _topic_vectors(embedder: Embedder) -> np.ndarray:
+    """The embedded ``TOPICS``, worked out once per kind of embedder."""
+    key = (embedder.name, embedder.dim)
+    if key not in _TOPIC_VECTORS:
+        _TOPIC_VECTORS[key] = embedder.embed(list(TOPICS))
+    return _TOPIC_VECTORS[key]

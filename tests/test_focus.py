@@ -1,0 +1,65 @@
+"""Focus: the sentences about oneself that a question asks about lead the last turn of the reply's prompt."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from agents.embeddings import load_embedder
+from agents.focus import TOPICS, fact_lines, rank
+from agents.prompting import load_templates, render_messages
+from agents.protocol import Request
+from game.interview import KINDS, PHRASINGS
+from game.simulation import Simulation
+from tests.test_talk_prompt import Spy
+
+
+@pytest.fixture(scope="module")
+def asked() -> tuple[Simulation, Request]:
+    """A day and a half of scripted Oakvale, then the player asks Mara about her closest friend."""
+    spy = Spy()
+    sim = Simulation("oakvale", seed=7, brain=spy, embedder=load_embedder("minilm", threads=1))
+    sim.run(hours=26)
+    sim.chat("mara", "Who's your dearest friend?")
+    return sim, spy.seen[-1]
+
+
+def test_fact_lines_state_each_thing_on_its_own(asked) -> None:  # type: ignore[no-untyped-def]
+    _, request = asked
+    lines = fact_lines(request)
+    assert len(lines) == len(TOPICS)
+    work, yesterday, today, tomorrow, news, friends = lines
+    assert work == "Your work: you are the baker at Quinn's Bakery."
+    assert yesterday.startswith("Yesterday (Monday) you talked with") and "Tomas Ferreira" in yesterday
+    assert today.startswith("Your plan for today: ") and "Quinn's Bakery" in today
+    assert tomorrow.startswith("Tomorrow morning (Wednesday): 04:")
+    assert all(int(hhmm[:2]) < 12 for hhmm in tomorrow.split(": ", 1)[1].split("; ")), "morning blocks only"
+    assert "Tomas's party" in news and friends == "Your friends: Your closest friend is Leo Quinn."
+
+
+def test_the_asked_fact_leads_the_last_turn(asked) -> None:  # type: ignore[no-untyped-def]
+    _, request = asked
+    assert request.facts is not None and request.facts.focus[0] == "Your friends: Your closest friend is Leo Quinn."
+    last = request.messages[-1][1]
+    remembered = last.split("You remember:\n", 1)[1].splitlines()
+    assert remembered[0] == "- Your friends: Your closest friend is Leo Quinn."
+    assert last.endswith("Alex: Who's your dearest friend?")
+
+
+def test_without_focus_the_turn_has_only_memories(asked) -> None:  # type: ignore[no-untyped-def]
+    sim, request = asked
+    plain = replace(request, facts=replace(request.facts, focus=()))
+    messages = render_messages(load_templates(sim.world.root), plain)
+    assert "Your friends:" not in messages[-1][1] and "Your closest friend is" in messages[0][1]
+
+
+def test_minilm_ranks_the_asked_topic_first_for_most_interview_phrasings() -> None:
+    embedder = load_embedder("minilm", threads=1)
+    lines = tuple(f"line {i}" for i in range(len(TOPICS)))
+    wanted = {"work": 0, "yesterday": 1, "tomorrow": 3, "news": 4, "friend": 5}
+    found = sum(lines[wanted[kind]] in rank(q, lines, embedder) for kind in KINDS for q in PHRASINGS[kind])
+    total = sum(len(PHRASINGS[kind]) for kind in KINDS)
+    assert found >= 0.9 * total, f"the asked topic was in the focus for {found} of {total} phrasings"
+    assert rank("Thanks, that's helpful.", lines, embedder) == (), "thanks asks about nothing"
+    assert rank("", lines, embedder) == ()
