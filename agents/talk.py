@@ -29,7 +29,7 @@ TALK_BUDGET = 1200
 RESIDENT_MEMORIES = 3
 """Memories in a line between residents: each costs prefill time."""
 
-PLAYER_MEMORIES = 4
+PLAYER_MEMORIES = 3
 """Memories in a reply to the player, after the focus sentences (agents/focus.py) that lead them."""
 
 
@@ -132,7 +132,7 @@ def talk_values(request: Request, limits: Limits = Limits()) -> dict[str, str]:
         "time": f"{sit.minute // 60:02d}:{sit.minute % 60:02d}", "place": sit.place_label, "doing": _doing(request),
         "mood": mind.mood,
         "memories": "\n".join([*(f"- {line}" for line in facts.focus),
-                               *(f"- {_cut(text, 220)}" for _, text in mind.memories[:limits.memories])])
+                               *(f"- {_cut(text, 220)}" for text in _fresh(request)[:limits.memories])])
                     or "- nothing in particular",
         "closing": f" {partner_first} has said goodbye: say goodbye too." if dialogue.closing else "",
         "tell": f" You have not told {partner_first} yet: {untold}" if untold else "",
@@ -190,6 +190,12 @@ def _doing(request: Request) -> str:
     if block is not None and block.kind != "sleep":
         return f"you were {block.activity}"
     return f"you are {sit.doing}"
+
+
+def _fresh(request: Request) -> list[str]:
+    """Memories that do not merely quote a line of this conversation (the turns already carry those)."""
+    said = [f'"{line}"' for _, line in request.dialogue.history] if request.dialogue else []
+    return [text for _, text in request.mind.memories if not any(quote in text for quote in said)]
 
 
 def _cut(text: str, limit: int) -> str:

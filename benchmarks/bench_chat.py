@@ -40,7 +40,7 @@ def run(replies: int, hours: float, threads: int, warm: bool) -> dict[str, list[
     spec = BrainSpec("local", {"threads": threads})
     sim = Simulation("oakvale", seed=1, brain=spec, threaded=True, player=True,
                      embedder=load_embedder("minilm", threads=1))
-    first, full, frames = [], [], []
+    first, full, frames, opening = [], [], [], []
     try:
         while not sim.town.mind.executor.ready:  # type: ignore[attr-defined]
             sim.town.mind.executor.poll()  # type: ignore[attr-defined]
@@ -60,10 +60,11 @@ def run(replies: int, hours: float, threads: int, warm: bool) -> dict[str, list[
             game.talk()
             if not game.chat_open:
                 continue
-            for question in QUESTIONS[asked % 2::2][:2]:
+            for index, question in enumerate(QUESTIONS[asked % 2::2][:2]):
                 timing = _ask(game, screen, question, frames, warm)
                 if timing is None:
                     break
+                opening.append(index == 0)
                 first.append(timing[0])
                 full.append(timing[1])
                 print(f"  {partner}: {question} first word {timing[0]:.2f} s, reply {timing[1]:.2f} s", flush=True)
@@ -71,7 +72,7 @@ def run(replies: int, hours: float, threads: int, warm: bool) -> dict[str, list[
     finally:
         sim.close()
         pygame.quit()
-    return {"first": first, "full": full, "frames": frames}
+    return {"first": first, "full": full, "frames": frames, "opening": opening}
 
 
 def _ask(game: object, screen: object, question: str, frames: list[float], warm: bool) -> tuple[float, float] | None:
@@ -132,6 +133,11 @@ def main() -> None:
           f"{len(frames)} frames")
     print(f"  time to first word: p50 {percentile(first, 0.5):.2f} s, p99 {percentile(first, 0.99):.2f} s "
           f"(mean {statistics.mean(first):.2f})")
+    for label, wanted in (("first question to a resident", True), ("later questions", False)):
+        picked = [(f, u) for f, u, o in zip(first, full, times["opening"], strict=True) if o == wanted]
+        if picked:
+            print(f"  {label}: first word p50 {percentile([f for f, _ in picked], 0.5):.2f} s, full reply p50 "
+                  f"{percentile([u for _, u in picked], 0.5):.2f} s ({len(picked)} replies)")
     print(f"  time to full reply: p50 {percentile(full, 0.5):.2f} s, p99 {percentile(full, 0.99):.2f} s "
           f"(mean {statistics.mean(full):.2f})")
     print(f"  frame time: p50 {percentile(frames, 0.5):.2f} ms, p99 {percentile(frames, 0.99):.2f} ms, "

@@ -36,6 +36,8 @@ class ProcessExecutor:
         self.urgent_timeout = max(timeout, urgent_timeout or timeout)
         self.errors = 0
         self.ready = False
+        self.warmed: int | None = None
+        """The id of the latest request whose prompt the child has prefilled (see ``warm``)."""
         self.failure: str | None = None
         """Why the child could not build its brain, once it has said so."""
         self._clock = clock
@@ -76,6 +78,8 @@ class ProcessExecutor:
             elif kind == "partial":
                 if message[1] in self._sent:
                     self._partials[message[1]] = message[2]
+            elif kind == "warmed":
+                self.warmed = message[1]
             elif kind == "ready":
                 self.ready = True
             elif kind == "error":
@@ -149,30 +153,39 @@ class _Server:
             if not self.waiting and not self.warmups:
                 self._take(self.inbox.get())
             self._drain()
-            urgent = [r for r in self.waiting if r.urgent]
-            batch = urgent or self.waiting
-            if batch:
-                taken = {r.id for r in batch}
-                self.waiting = [r for r in self.waiting if r.id not in taken]
+            if not self._player_first() and self.waiting:
+                batch, self.waiting = self.waiting, []
                 self._answer(batch)
-            elif self.warmups:
-                request = self.warmups.pop()
-                self.warmups.clear()  # only the latest conversation is worth a head start
-                self._warm(request)
 
-    def urgent_now(self) -> None:
-        """Between decoding steps of a long batch: answer any urgent request that has arrived meanwhile."""
-        if self._nested:
-            return
-        self._drain()
+    def _player_first(self) -> bool:
+        """Answer urgent requests (the player's chat), else prefill the player's coming one; return whether any.
+
+        A warm-up goes before the town's ordinary work: the player is typing, and the prefill it buys is
+        what makes the reply start soon. Only the latest warm-up counts (the player talks with one person).
+        """
         urgent = [r for r in self.waiting if r.urgent]
         if urgent:
             self.waiting = [r for r in self.waiting if not r.urgent]
-            self._nested = True
-            try:
-                self._answer(urgent)
-            finally:
-                self._nested = False
+            self._answer(urgent)
+            return True
+        if self.warmups:
+            request = self.warmups.pop()
+            self.warmups.clear()
+            self._warm(request)
+            return True
+        return False
+
+    def urgent_now(self) -> None:
+        """Between decoding steps of a long batch: answer urgent requests, and warm up, as they arrive."""
+        if self._nested:
+            return
+        self._drain()
+        self._nested = True
+        try:
+            while self._player_first():
+                self._drain()
+        finally:
+            self._nested = False
 
     def _drain(self) -> None:
         """Take every message already queued."""
@@ -210,5 +223,6 @@ class _Server:
         if warm is not None:
             try:
                 warm(request)
+                self.outbox.put(("warmed", request.id))
             except Exception as exc:
                 self.outbox.put(("error", f"warm-up failed: {type(exc).__name__}: {exc}"))

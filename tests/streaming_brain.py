@@ -22,6 +22,10 @@ class StreamingBrain(ScriptedBrain):
         self.on_text = None
         self.between_steps = None
 
+    def warm(self, request: Request) -> None:
+        """Prepare for a coming request: here, only a short pause."""
+        time.sleep(self.delay / 10)
+
     def think(self, requests: Sequence[Request]) -> list[Answer]:
         answers = []
         for request in requests:

@@ -47,6 +47,18 @@ def test_the_asked_fact_leads_the_last_turn(asked) -> None:  # type: ignore[no-u
     assert last.endswith("Alex: Who's your dearest friend?")
 
 
+def test_memories_that_quote_this_conversation_are_left_out(asked) -> None:  # type: ignore[no-untyped-def]
+    sim, _ = asked
+    spy = sim.brain
+    sim.chat("mara", "Have you seen the kingfisher by the fountain?")
+    request = spy.seen[-1]
+    stored = [m.text for m in sim.resident("mara").mind.memory.memories]
+    assert 'Alex said to me: "Have you seen the kingfisher by the fountain?"' in stored, "the line is remembered"
+    remembered = request.messages[-1][1].split("You remember:\n", 1)[1]
+    assert "kingfisher" not in remembered.rsplit("\nAlex: ", 1)[0], "but not repeated above the line itself"
+    assert remembered.endswith("Alex: Have you seen the kingfisher by the fountain?")
+
+
 def test_without_focus_the_turn_has_only_memories(asked) -> None:  # type: ignore[no-untyped-def]
     sim, request = asked
     plain = replace(request, facts=replace(request.facts, focus=()))
@@ -62,4 +74,7 @@ def test_minilm_ranks_the_asked_topic_first_for_most_interview_phrasings() -> No
     total = sum(len(PHRASINGS[kind]) for kind in KINDS)
     assert found >= 0.9 * total, f"the asked topic was in the focus for {found} of {total} phrasings"
     assert rank("Thanks, that's helpful.", lines, embedder) == (), "thanks asks about nothing"
+    two = rank("What are you doing first thing tomorrow?", lines, embedder, margin=0.15)
+    assert set(two) == {lines[2], lines[3]}, "today and tomorrow score alike: both lead"
+    assert rank("Who is your closest friend?", lines, embedder, margin=0.15) == (lines[5],), "a clear best leads alone"
     assert rank("", lines, embedder) == ()

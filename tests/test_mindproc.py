@@ -47,6 +47,24 @@ def test_answers_come_back_and_urgent_requests_jump_the_queue(requests) -> None:
     assert not executor._process.is_alive()
 
 
+def test_a_warm_up_for_the_player_goes_before_the_towns_batch(requests) -> None:  # type: ignore[no-untyped-def]
+    executor = ProcessExecutor(BrainSpec("streaming_brain:StreamingBrain", {"delay": 0.3}), timeout=60)
+    try:
+        executor.submit([replace(r, id=100 + i, urgent=False) for i, r in enumerate(requests[:10])])
+        time.sleep(1.0)  # the child is busy with the background batch
+        executor.warm(replace(requests[-1], id=555, urgent=True))
+        done: list = []  # type: ignore[type-arg]
+        limit = time.monotonic() + 60
+        while executor.warmed != 555 and time.monotonic() < limit:
+            done += executor.poll()
+            time.sleep(0.01)
+        assert executor.warmed == 555
+        assert len(done) < 10, "the warm-up waited for the whole batch"
+        assert len(wait_for(executor, 10 - len(done))) == 10 - len(done), "the batch is still answered"
+    finally:
+        executor.close()
+
+
 def test_streamed_text_grows_until_the_answer(requests) -> None:  # type: ignore[no-untyped-def]
     executor = ProcessExecutor(BrainSpec("streaming_brain:StreamingBrain", {"delay": 1.0}), timeout=60)
     try:

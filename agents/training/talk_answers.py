@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 
-from agents.known_text import closeness_word
+from agents.known_text import CLOSE_FRIEND, closeness_word
 from agents.plans import PlanBlock
 from agents.protocol import Acquaintance
 from agents.training.talk_scene import Scene
@@ -187,7 +187,7 @@ def _news(rng: random.Random, scene: Scene, asker: str, subject: object) -> str:
     items = scene.facts.news
     if not items:
         return rng.choice(("Nothing new that I've heard.", "It's been quiet, no news I know of.",
-                           "No news, I'm afraid."))
+                           "No news, I'm afraid.", f"Not that I know of, {asker}.", "Nothing's reached me yet."))
     item = rng.choice(items)
     text = item.text.rstrip(".")
     happening = item.happening
@@ -207,8 +207,10 @@ def _news(rng: random.Random, scene: Scene, asker: str, subject: object) -> str:
 def _friend(rng: random.Random, scene: Scene, asker: str, subject: object) -> str:
     """The resident's closest friend."""
     people = scene.facts.people
-    if not people or people[0].closeness < 0.15:
-        return rng.choice(("I keep to myself, mostly. Nobody I'd call close.", "No one really, not yet."))
+    if not people or people[0].closeness < CLOSE_FRIEND:
+        return rng.choice(("I keep to myself, mostly. Nobody I'd call close.", "No one really, not yet.",
+                           f"Nobody close yet, {asker}.", "I haven't made a close friend here yet.",
+                           "Honestly? No one in particular yet."))
     top = people[0]
     how = mine(top.note) if top.note else ""
     name = top.name if rng.random() < 0.5 else _first(top.name)
