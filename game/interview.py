@@ -67,6 +67,8 @@ _NOBODY = re.compile(r"\b(nobody|no one|no-one|anyone|didn't|did not|not really|
 _TALKED = re.compile(r"\b(talk|talked|chat|chatted|spoke|spoken|saw|seen|met|word|yesterday|caught up|with)\b", re.I)
 _NO_FRIEND = re.compile(r"\b(nobody|no one|no-one|no close|not close|no real friend|no friends?|keep to myself|"
                         r"on my own|by myself)\b", re.I)
+_DENIES = re.compile(r"\b(don't know anyone called|never heard of|no \w+ (in \w+ )?that I know of)\b", re.I)
+"""A reply that says it does not know the person it names (the tuned model's stranger answer, misapplied)."""
 _NO_NEWS = re.compile(r"\b(no news|nothing new|not heard|haven't heard|nothing much|quiet|nothing)\b", re.I)
 
 
@@ -149,7 +151,7 @@ def score(sim: Simulation, resident: str, kind: str, reply: str) -> tuple[bool, 
             return True, "knows nobody"
         best = max(others.values())
         names = {_first(sim, k) for k, v in others.items() if v >= best - 0.02}
-        named = bool(words & {n.lower() for n in names})
+        named = bool(words & {n.lower() for n in names}) and not _DENIES.search(reply)
         if best < CLOSE_FRIEND:  # the prompt says "You have no close friend yet": saying so is right too
             return named or bool(_NO_FRIEND.search(reply)), f"no close friend; closest: {sorted(names)}"
         return named, f"closest: {sorted(names)}"

@@ -64,6 +64,7 @@ def test_friend_is_the_closest_by_the_relationships_now(town: Simulation) -> Non
     assert score(town, "mara", "friend", f"{name}, of course.")[0]
     assert closeness[best] >= CLOSE_FRIEND, "Mara has a close friend by now"
     assert not score(town, "mara", "friend", "I don't really have friends.")[0]
+    assert not score(town, "mara", "friend", f"I don't know anyone called {name}.")[0], "naming is not knowing"
 
 
 def test_with_no_one_close_yet_saying_so_is_right(town: Simulation) -> None:
