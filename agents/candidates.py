@@ -26,7 +26,7 @@ def decision_candidates(request: Request) -> list[str]:
     remaining = max(1, min(960, block.end - sit.minute)) if block else 60
     intents: list[Intent] = []
     if block is not None and block.kind != "sleep":
-        step = current_step(request.persona.id, block, sit)
+        step = current_step(request.persona.id, block, sit.day, sit.minute)
         intents.append(DoActivity(step.activity[:80], max(1, step.end - sit.minute), block.kind))
         if step.activity != block.activity:
             intents.append(DoActivity(block.activity[:80], remaining, block.kind))

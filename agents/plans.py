@@ -5,13 +5,9 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from agents.persona import Persona, RoutineBlock
 from agents.rng import stable_seed
-
-if TYPE_CHECKING:
-    from agents.protocol import Situation
 
 DAY = 24 * 60
 """Minutes in a day."""
@@ -170,7 +166,7 @@ def steps_for(block: PlanBlock, seed: int) -> list[PlanBlock]:
     return steps
 
 
-def current_step(persona_id: str, block: PlanBlock, situation: Situation) -> PlanBlock:
-    """The step of ``block`` that covers the situation's minute (steps are seeded by persona, block and day)."""
-    steps = steps_for(block, stable_seed(persona_id, block.start, situation.day))
-    return next((s for s in steps if s.start <= situation.minute < s.end), block)
+def current_step(persona_id: str, block: PlanBlock, day: int, minute: int) -> PlanBlock:
+    """The step of ``block`` that covers ``minute`` of ``day`` (steps are seeded by persona, block and day)."""
+    steps = steps_for(block, stable_seed(persona_id, block.start, day))
+    return next((s for s in steps if s.start <= minute < s.end), block)

@@ -137,7 +137,7 @@ def _block_text(request: Request) -> str:
     if block is None:
         return "nothing planned"
     text = f"{block.kind} at {block.place}: {block.activity} until {_clock(block.end)}"
-    step = current_step(request.persona.id, block, sit)
+    step = current_step(request.persona.id, block, sit.day, sit.minute)
     if step.activity != block.activity:
         text = f"{text} (now: {step.activity} until {_clock(step.end)})"
     where = "you are there" if sit.place == block.place else f"you are not at {block.place} yet"

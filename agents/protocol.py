@@ -210,3 +210,25 @@ class Brain(Protocol):
     def think(self, requests: Sequence[Request]) -> list[Answer]:
         """Answer every request in the batch (in any order); each answer names its request id."""
         ...
+
+
+@runtime_checkable
+class FallbackPolicy(Brain, Protocol):
+    """What the world falls back on when a brain's answer is late, missing or unusable.
+
+    The world receives one from its composition root (the scripted brain by default) rather than importing a
+    concrete brain, so a run can choose a cheaper or stricter fallback without touching the world's rules.
+    """
+
+    def answer(self, request: Request) -> str:
+        """Return a valid reply for one request, at once."""
+        ...
+
+    def plan(self, request: Request) -> DayPlan:
+        """Return a usable day plan for a ``plan`` request."""
+        ...
+
+    def fit_need(self, plan: DayPlan, need: str | None, now: int, home: str, here: str | None,
+                 places: Sequence[str]) -> DayPlan:
+        """Return ``plan`` with a block laid from ``now`` for an urgent need (hunger, energy), if any."""
+        ...

@@ -52,7 +52,7 @@ def decision_slots(request: Request) -> dict[str, str]:
     slots: dict[str, str] = {}
     if block is not None:
         slots["@plan"] = block.place
-        slots["@now"] = current_step(request.persona.id, block, sit).activity[:80]
+        slots["@now"] = current_step(request.persona.id, block, sit.day, sit.minute).activity[:80]
         slots["@block"] = block.activity[:80]
     slots["@home"] = request.persona.home
     if sit.reason.startswith("met:"):

@@ -31,10 +31,10 @@ def run(replies: int, hours: float, threads: int, warm: bool) -> dict[str, list[
     import pygame
 
     from agents.embeddings import load_embedder
-    from game.mindproc import BrainSpec
-    from game.script import walk_to
-    from game.session import Game
-    from game.simulation import Simulation
+    from game.view.script import walk_to
+    from game.view.session import Game
+    from game.world.mindproc import BrainSpec
+    from game.world.simulation import Simulation
     pygame.init()
     screen = pygame.display.set_mode((1280, 800))
     spec = BrainSpec("local", {"threads": threads})
@@ -79,7 +79,7 @@ def _ask(game: object, screen: object, question: str, frames: list[float], warm:
     """Type and send a question; run frames until the reply is complete; return (first word, full reply) seconds."""
     import pygame
 
-    from game import player as pl
+    from game.world import player as pl
     g: object = game
     sim = g.sim  # type: ignore[attr-defined]
     if warm:  # let the resident's model prefill while the player "types" (about three seconds)

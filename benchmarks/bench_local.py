@@ -22,7 +22,7 @@ from common import frame_times, real_requests
 from agents.brains.local import LocalBrain
 from agents.modelkit import build_model, parameter_count, sample_texts, train_tokenizer
 from agents.protocol import Request
-from game.simulation import Simulation
+from game.world.simulation import Simulation
 
 
 def model_folder(requests: list[Request], folder: Path) -> Path:
@@ -79,8 +79,8 @@ def chat_frames(folder: Path, count: int) -> None:
     """Frame times at 1x while the player talks to one resident and the others think, all through the local brain."""
     import pygame
 
-    from game.script import walk_to
-    from game.session import Game
+    from game.view.script import walk_to
+    from game.view.session import Game
     pygame.init()
     screen = pygame.display.set_mode((1280, 800))
     brain = LocalBrain(folder, threads=1)

@@ -12,7 +12,7 @@ import statistics
 import time
 
 from agents.embeddings import load_embedder
-from game.simulation import Simulation
+from game.world.simulation import Simulation
 
 PARTY = "tomas-cafe-d2-1700"
 

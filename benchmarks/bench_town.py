@@ -16,7 +16,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame
 from common import frame_times
 
-from game.simulation import Simulation
+from game.world.simulation import Simulation
 
 
 def headless(world: str, hours: float, runs: int) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from agents.brains.scripted import ScriptedBrain
 from agents.protocol import Request
-from game.simulation import Simulation
+from game.world.simulation import Simulation
 
 
 class Spy(ScriptedBrain):
@@ -33,7 +33,7 @@ def frame_times(sim: Simulation, screen: Any, speed: float, count: int, pace: bo
     """Milliseconds per frame of the window loop (due ticks, then draw), sorted; ``pace`` sleeps to 60 Hz like play."""
     import pygame
 
-    from game.render import Renderer
+    from game.view.render import Renderer
     renderer = Renderer(sim, screen.get_size())
     per_frame = sim.town.settings.time_scale * speed / 60 / sim.clock.tick_seconds  # ticks per 60 Hz frame
     carry, times = 0.0, []

@@ -12,8 +12,8 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from game.loader import WORLDS_DIR
-from game.simulation import Simulation
+from game.world.loader import WORLDS_DIR
+from game.world.simulation import Simulation
 
 ROOT = Path(__file__).resolve().parent.parent
 

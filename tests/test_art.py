@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 
 from tiles import COLUMNS, TILE_SIZE, TILES  # noqa: E402
 
-from game.bitmapfont import BitmapFont, default_font  # noqa: E402
+from game.view.bitmapfont import BitmapFont, default_font  # noqa: E402
 
 GENERATED = [
     Path("tiles/town.png"),

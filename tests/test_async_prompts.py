@@ -11,8 +11,8 @@ import pytest
 from agents.brains.scripted import ScriptedBrain
 from agents.prompting import PromptError, load_templates, render
 from agents.protocol import Answer, Situation
-from game.mind import MindService, ThreadExecutor
-from game.simulation import Simulation
+from game.world.mind import MindService, ThreadExecutor
+from game.world.simulation import Simulation
 
 
 class SlowBrain(ScriptedBrain):
@@ -106,7 +106,7 @@ def test_templates_render_and_fail_loudly(tmp_path: Path) -> None:
     assert override["plan"].path == templates["plan"].path
     from agents.persona_file import load_persona
     from agents.protocol import Request
-    from game.loader import WORLDS_DIR
+    from game.world.loader import WORLDS_DIR
     persona = load_persona(WORLDS_DIR / "oakvale" / "personas" / "iris.toml")
     request = Request(1, "decide", "iris", persona, Situation(1, 0, 600, "library", "Oakvale Library", "reading"), 9)
     with pytest.raises(PromptError) as missing:

@@ -17,7 +17,7 @@ from agents.candidates import decision_candidates
 from agents.intents import Fallback, parse_intent
 from agents.modelkit import make_model_folder
 from agents.protocol import Answer, Brain, Request
-from game.simulation import Simulation
+from game.world.simulation import Simulation
 
 SEED, HOURS = 5, 3
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from game.chat import ChatRefused
 from game.cli import main
-from game.simulation import Simulation
+from game.world.chat import ChatRefused
+from game.world.simulation import Simulation
 
 
 @pytest.fixture(scope="module")

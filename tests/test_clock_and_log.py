@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import json
 
-from game.clock import GameClock
-from game.events import EventLog, Said, Spawned, read_events
+from game.world.clock import GameClock
+from game.world.events import EventLog, Said, Spawned, read_events
 
 
 def test_clock_rolls_over_midnight_and_weekdays() -> None:

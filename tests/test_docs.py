@@ -15,12 +15,12 @@ def test_architecture_paths_exist() -> None:
     paths = list(re.findall(r"`([\w./-]+\.(?:py|toml|tmx|md)|[\w-]+/(?:[\w-]+/)*)`", text))
     assert len(paths) >= 20
     # Bare file names (the tick list) are processors.
-    missing = [p for p in paths if not (ROOT / p if "/" in p else ROOT / "game" / "processors" / p).exists()]
+    missing = [p for p in paths if not (ROOT / p if "/" in p else ROOT / "game" / "world" / "processors" / p).exists()]
     assert not missing, f"ARCHITECTURE.md names paths that do not exist: {missing}"
 
 
 def test_schedule_in_architecture_matches_code() -> None:
-    from game.simulation import SCHEDULE
+    from game.world.simulation import SCHEDULE
     text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
     documented = re.findall(r"^\d+\. `(\w+)\.py`", text, flags=re.M)
     actual = [p.__module__.rsplit(".", 1)[1] for p in SCHEDULE]  # type: ignore[attr-defined]

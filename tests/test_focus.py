@@ -10,8 +10,8 @@ from agents.embeddings import load_embedder
 from agents.focus import TOPICS, fact_lines, rank
 from agents.prompting import load_templates, render_messages
 from agents.protocol import Request
-from game.interview import KINDS, PHRASINGS
-from game.simulation import Simulation
+from game.cli.interview import KINDS, PHRASINGS
+from game.world.simulation import Simulation
 from tests.test_talk_prompt import Spy
 
 

@@ -18,7 +18,7 @@ from agents.intents import (
     intent_to_json,
     parse_intent,
 )
-from game.simulation import Simulation
+from game.world.simulation import Simulation
 
 
 def test_round_trip_of_every_intent() -> None:

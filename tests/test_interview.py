@@ -9,8 +9,8 @@ import pytest
 
 from agents.known_text import CLOSE_FRIEND
 from agents.training.talk_answers import QUESTIONS
-from game.interview import KINDS, PHRASINGS, interview, score, summary, tomorrow_morning_keys
-from game.simulation import Simulation
+from game.cli.interview import KINDS, PHRASINGS, interview, score, summary, tomorrow_morning_keys
+from game.world.simulation import Simulation
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_with_no_one_close_yet_saying_so_is_right(town: Simulation) -> None:
     state = town.resident("mara")
     saved = dict(state.closeness)
     with town.active():
-        from game.components import Relationships
+        from game.world.components import Relationships
         relationships = esper.component_for_entity(town.town.residents["mara"], Relationships)
         relationships.closeness = {k: min(v, 0.1) for k, v in relationships.closeness.items()}
         try:

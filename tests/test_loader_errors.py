@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agents.errors import ContentError
-from game.loader import load_world
+from game.world.loader import load_world
 
 
 def edit(path: Path, old: str, new: str) -> None:

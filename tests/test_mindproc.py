@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 from test_talk_prompt import Spy
 
-from game.mindproc import BrainSpec, ProcessExecutor
-from game.simulation import Simulation
+from game.world.mindproc import BrainSpec, ProcessExecutor
+from game.world.simulation import Simulation
 
 
 @pytest.fixture(scope="module")

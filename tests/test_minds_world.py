@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from agents.brains.scripted import ScriptedBrain
 from agents.protocol import Answer
-from game.components import Conversation, Mind
-from game.processors.conversation import RoundRobin
-from game.simulation import Simulation
-from game.social import closeness_change
+from game.world.components import Conversation, Mind
+from game.world.processors.conversation import RoundRobin
+from game.world.simulation import Simulation
+from game.world.social import closeness_change
 
 
 def test_reflection_triggers_on_accumulated_importance_and_cites_memories() -> None:

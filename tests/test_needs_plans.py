@@ -11,7 +11,7 @@ from agents.needs import Needs
 from agents.persona_file import load_persona
 from agents.plans import PlanBlock, insert_block, routine_plan, steps_for
 from agents.protocol import MindView, Options, Request, Situation
-from game.loader import WORLDS_DIR
+from game.world.loader import WORLDS_DIR
 
 MARA = WORLDS_DIR / "oakvale" / "personas" / "mara.toml"
 

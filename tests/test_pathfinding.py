@@ -7,7 +7,7 @@ from collections import deque
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.pathfinding import Pathfinder, find_path
+from game.world.pathfinding import Pathfinder, find_path
 
 
 def grid(rows: list[str]):  # type: ignore[no-untyped-def]
@@ -82,7 +82,7 @@ def test_matches_breadth_first_distance(cells, start, goal) -> None:  # type: ig
 
 
 def test_oakvale_places_are_connected() -> None:
-    from game.loader import load_world
+    from game.world.loader import load_world
     tilemap = load_world("oakvale").tilemap
     assert tilemap.unreachable_places() == []
     finder = Pathfinder(tilemap.walkable)

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.loader import WORLDS_DIR
-from game.personas import validate_paths
+from game.cli.persona import validate_paths
+from game.world.loader import WORLDS_DIR
 
 SOURCE = WORLDS_DIR / "oakvale"
 

@@ -17,8 +17,8 @@ from agents.persona_file import NEED_KEYS, SPEECH_KEYS, load_persona
 from agents.persona_schema import SCHEMA_PATH, persona_schema
 from agents.routine_file import BLOCK_KEYS
 from game.cli import main
-from game.loader import WORLDS_DIR
-from game.simulation import Simulation
+from game.world.loader import WORLDS_DIR
+from game.world.simulation import Simulation
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "personas.md"
@@ -175,7 +175,7 @@ title = "the spring fair"
 place = "park"
 minutes = 180
 ''')
-    from game.scenario import TimedEvent
+    from game.world.scenario import TimedEvent
     with Simulation(world_copy, seed=3) as sim:
         sim.schedule(TimedEvent(1, 10 * 60, "plant", npc="iris", text="A parcel of rare books arrived."))
         sim.run(hours=12)
@@ -192,7 +192,7 @@ minutes = 180
 def test_bad_scenario_events_are_clear_errors(world_copy: Path) -> None:
     world = world_copy / "world.toml"
     world.write_text(world.read_text() + '\n[[event]]\nday = 1\ntime = "08:00"\naction = "explode"\n')
-    from game.loader import load_world
+    from game.world.loader import load_world
     with pytest.raises(ContentError, match="'explode' is not an event action"):
         load_world(world_copy)
 
@@ -200,8 +200,8 @@ def test_bad_scenario_events_are_clear_errors(world_copy: Path) -> None:
 def test_live_reload(world_copy: Path) -> None:
     import esper
 
-    from game.components import Resident
-    from game.reload import PersonaWatcher
+    from game.world.components import Resident
+    from game.world.reload import PersonaWatcher
     with Simulation(world_copy, seed=5) as sim:
         watcher = PersonaWatcher(sim)
         sim.run(hours=2)

@@ -9,11 +9,11 @@ import esper
 import pygame
 import pytest
 
-from game import player as pl
-from game.app import play, run_loop
-from game.components import Position
-from game.session import Game
-from game.simulation import Simulation
+from game.view.app import play, run_loop
+from game.view.session import Game
+from game.world import player as pl
+from game.world.components import Position
+from game.world.simulation import Simulation
 
 
 def colours(surface: pygame.Surface) -> int:
@@ -44,7 +44,7 @@ def frames(game: Game, count: int) -> None:
 
 
 def put_player_by(game: Game, resident: str) -> None:
-    from game.script import walk_to
+    from game.view.script import walk_to
     walk_to(game, resident)
 
 
@@ -131,7 +131,7 @@ def test_click_opens_the_inspector_with_the_mind(game: Game) -> None:
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=camera.to_screen(camera.x, camera.y)))
     frames(game, 2)
     assert game.inspecting == target
-    from game.inspect import inspect
+    from game.view.inspect import inspect
     info = inspect(game.sim, target)
     assert info.plan and any(current for _, _, current in info.plan)
     assert info.decision and {"retrieved", "reply", "applied"} <= set(info.decision)

@@ -11,7 +11,7 @@ from agents.brains.replay import ReplayBrain, ReplayMissError, request_key
 from agents.persona_file import load_persona
 from agents.protocol import Request, Situation
 from game.cli import main
-from game.loader import WORLDS_DIR
+from game.world.loader import WORLDS_DIR
 
 RUN = ["simulate", "--world", "oakvale", "--hours", "10", "--embedder", "hash", "--quiet", "--brain", "scripted"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
-from game.report import run_report
+from game.cli.report import run_report
 
 
 def test_report_on_a_scripted_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

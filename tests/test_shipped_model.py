@@ -18,8 +18,8 @@ from agents.embeddings import load_embedder
 from agents.grounding import invented_names
 from agents.intents import Fallback, parse_intent
 from game.cli import main
-from game.interview import KINDS, PHRASINGS, score, world_names
-from game.simulation import Simulation
+from game.cli.interview import KINDS, PHRASINGS, score, world_names
+from game.world.simulation import Simulation
 
 pytestmark = pytest.mark.skipif(not (TALK_ADAPTER / "adapter_model.safetensors").exists(),
                                 reason="the shipped adapter is missing")

@@ -13,7 +13,7 @@ from agents.persona import Relationship
 from agents.prompting import load_templates, render_messages
 from agents.protocol import Dialogue, Request
 from agents.talk import TALK_BUDGET, estimate_tokens
-from game.simulation import Simulation
+from game.world.simulation import Simulation
 
 
 class Spy(ScriptedBrain):
@@ -143,7 +143,7 @@ def test_the_dialogue_shape_of_a_resident_speaking_first() -> None:
 
 
 def _sit(sim: Simulation):  # type: ignore[no-untyped-def]
-    from game.situation import situation
+    from game.world.situation import situation
     with sim.active():
         return situation(sim.town, sim.town.residents["mara"], "conversation")
 

@@ -9,8 +9,8 @@ import esper
 import pytest
 
 from agents.persona import WEEKDAYS
-from game.components import Position, Resident
-from game.simulation import Simulation
+from game.world.components import Position, Resident
+from game.world.simulation import Simulation
 
 
 def by_npc(events: list[dict], kind: str) -> dict[str, list[dict]]:

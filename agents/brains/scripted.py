@@ -48,6 +48,15 @@ class ScriptedBrain:
             return insights_to_json(scripted_insights(request.persona.first_name, request.mind))
         return intent_to_json(decide(request))
 
+    def plan(self, request: Request) -> DayPlan:
+        """The scripted planner: the routine with known happenings and urgent needs fitted in."""
+        return make_plan(request)
+
+    def fit_need(self, plan: DayPlan, need: str | None, now: int, home: str, here: str | None,
+                 places: Sequence[str]) -> DayPlan:
+        """Lay a block for an urgent need over ``plan`` (see the module function)."""
+        return fit_need(plan, need, now, home, here, places)
+
 
 def make_plan(request: Request, attend_all: bool = False) -> DayPlan:
     """Plan the day from the routine, then make room for known happenings (some, or all) and urgent needs."""
@@ -99,7 +108,7 @@ def decide(request: Request) -> Intent:
         other = rng.choice(options.people)
         if rng.random() < 0.6 * talk_chance(request, other, block.kind):
             return TalkTo(other)
-    step = current_step(request.persona.id, block, sit)
+    step = current_step(request.persona.id, block, sit.day, sit.minute)
     return DoActivity(step.activity, max(1, step.end - sit.minute), block.kind)
 
 

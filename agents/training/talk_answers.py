@@ -1,6 +1,6 @@
 """Questions people ask a resident (training phrasings) and answers in its voice drawn only from its prompt's facts.
 
-The interview that scores the shipped model (game/interview.py) uses phrasings of its own, none of them
+The interview that scores the shipped model (game/cli/interview.py) uses phrasings of its own, none of them
 these (a test checks), so the evaluation measures answering, not recall of the training questions.
 """
 

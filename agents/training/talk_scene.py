@@ -17,7 +17,7 @@ PLAYER_NAMES = ("Alex Rowe", "Sam Carter", "Jo Bright", "Robin Hale", "Kim Foste
 """Names players go by in the corpus (the game's default player is 'Alex Rowe'; players choose their own)."""
 
 PLAYER_ABOUT = "a newcomer to town, a real person exploring it"
-"""How a prompt describes the player (game/talkfacts.py says the same)."""
+"""How a prompt describes the player (game/world/talkfacts.py says the same)."""
 
 NOTES = ("{pos} cousin", "{pos} oldest friend", "{pos} neighbour", "works with {obj}", "{pos} sister", "{pos} brother",
          "{pos} old teacher", "a regular customer", "{pos} landlord", "plays cards with {obj} on Fridays",

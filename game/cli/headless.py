@@ -1,0 +1,91 @@
+"""Headless runs for the command line: simulate; stream events, trace and prompts; write the summary atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from agents.brains.replay import RecordingBrain
+from agents.embeddings import Embedder
+from agents.protocol import Brain
+from game.world.loader import WorldDef
+from game.world.scenario import Plant
+from game.world.simulation import Simulation
+from game.world.trace import Trace
+
+
+def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
+             plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False) -> dict[str, Any]:
+    """Run ``hours`` of game time; write events.jsonl, trace.jsonl, prompts.jsonl and summary.json in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    names = ("events.jsonl", "trace.jsonl", "prompts.jsonl")
+    partial = {name: out / f"{name}.partial" for name in names}
+    began = time.perf_counter()
+    mind = brain
+    with ExitStack() as stack:
+        files = {name: stack.enter_context(path.open("w", encoding="utf-8")) for name, path in partial.items()}
+        if record is not None:
+            mind = RecordingBrain(mind, record)
+            stack.callback(mind.close)
+        trace = Trace(files["trace.jsonl"], files["prompts.jsonl"], keep=False)
+        sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
+                                             events_sink=files["events.jsonl"], keep_events=False, trace=trace))
+        sim.run(hours=hours, progress=_bar(sim) if progress else None)
+        wall = time.perf_counter() - began
+        for handle in files.values():
+            handle.flush()
+            os.fsync(handle.fileno())
+        summary = _summary(sim, seed, wall)
+    for name, path in partial.items():
+        os.replace(path, out / name)
+    write_json_atomic(out / "summary.json", summary)
+    if progress:
+        print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl and summary.json", file=sys.stderr)
+    return summary
+
+
+def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
+    """What summary.json says about a finished run."""
+    minutes = sim.clock.tick * sim.clock.tick_seconds / 60
+    memories = [len(r.mind.memory) for r in sim.residents()]
+    return {
+        "world": sim.world.name, "seed": seed, "brain": sim.brain_name, "npcs": len(sim.town.residents),
+        "ticks": sim.clock.tick, "game_minutes": minutes, "wall_seconds": round(wall, 3),
+        "game_minutes_per_wall_second": round(minutes / wall, 1),
+        "brain_requests": sim.town.mind.requests, "brain_batches": sim.town.mind.batches,
+        "embedder": sim.town.embedder.name,
+        "memories_per_resident": round(sum(memories) / max(1, len(memories)), 1),
+        "events_by_type": dict(sorted(sim.town.log.counts.items())),
+        "residents": {r.persona.id: r.persona.name for r in sim.residents()},
+    }
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file and rename it over ``path``, so a crash never leaves half a file."""
+    temp = path.with_suffix(path.suffix + ".tmp")
+    with temp.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+def _bar(sim: Simulation) -> Callable[[int, int], None]:
+    """Return a progress callback that draws a one-line bar on stderr."""
+    def draw(done: int, total: int) -> None:
+        """Redraw the bar for ``done`` of ``total`` ticks."""
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%  "
+                         f"{sim.clock.label()}  ")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return draw

@@ -1,0 +1,212 @@
+"""The npcworld command line: ``simulate`` runs a town headless, ``play`` opens the window, ``chat`` talks."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from agents.embeddings import Embedder
+from agents.errors import ContentError
+from agents.protocol import BrainFatalError
+from game.cli.model import model_command, model_parsers
+from game.cli.persona_args import persona_command, persona_parser
+from game.world.mindproc import BrainSpec
+
+RUN_COMMANDS = ("simulate", "play", "chat", "interview")
+"""Commands that build a world and a brain."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="npcworld", description="A town whose residents think for themselves.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sim = sub.add_parser("simulate", help="run a world headless, as fast as possible, and write its event log")
+    _common(sim)
+    sim.add_argument("--hours", type=float, default=24.0, help="game hours to simulate (default 24)")
+    sim.add_argument("--out", type=Path, required=True,
+                     help="folder for events.jsonl, trace.jsonl, prompts.jsonl and summary.json")
+    sim.add_argument("--record", type=Path, default=None, metavar="CASSETTE",
+                     help="record every brain request and answer to this cassette file")
+    sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    play = sub.add_parser("play", help="open the town in a window")
+    _common(play)
+    play.add_argument("--frames", type=int, default=None, help="quit after this many frames")
+    play.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
+    play.add_argument("--speed", type=float, default=1.0, help="game speed multiplier (default 1)")
+    play.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    play.add_argument("--script", type=Path, default=None,
+                      help="timed inputs, one JSON object a line: {\"frame\": 30, \"key\": \"e\"}")
+    chat = sub.add_parser("chat", help="simulate some hours, then talk with residents in the terminal")
+    _common(chat)
+    chat.add_argument("--hours", type=float, default=0.0, help="game hours to simulate before talking (default 0)")
+    chat.add_argument("--to", default=None, help="whom to talk to first (a resident id or first name)")
+    interview = sub.add_parser("interview", help="ask every resident plain questions and score the answers")
+    _common(interview)
+    interview.add_argument("--hours", type=float, default=48.0, help="game hours to simulate first (default 48)")
+    interview.add_argument("--per-kind", type=int, default=2, help="phrasings of each kind per resident (default 2)")
+    interview.add_argument("--smalltalk", type=int, default=2, help="small-talk lines per resident (default 2)")
+    interview.add_argument("--out", type=Path, default=None, help="write every question and answer as JSON here")
+    interview.add_argument("--town-brain", default=None,
+                           help="let the town live its hours on this brain (e.g. scripted), then answer with --brain")
+    report = sub.add_parser("report", help="what a simulate run did: model calls, valid intents, plans kept, talk")
+    report.add_argument("out", type=Path, help="the folder a simulate run wrote")
+    report.add_argument("--json", action="store_true", help="print the report as JSON")
+    persona_parser(sub)
+    model_parsers(sub)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Add the flags that every run shares."""
+    parser.add_argument("--world", default="oakvale", help="a world name under worlds/ or a world folder")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the world's random generator")
+    parser.add_argument("--embedder", default="minilm", choices=("minilm", "hash"),
+                        help="sentence embeddings for memory retrieval (default minilm, offline; hash is fastest)")
+    parser.add_argument("--plant", action="append", default=[], metavar="'NPC: TEXT'",
+                        help="plant a memory in a resident at the start (repeatable)")
+    parser.add_argument("--plant-event", action="append", default=[], metavar="'HOST|TITLE|PLACE|DAY|HH:MM[|MIN]'",
+                        help="plant news of a happening that HOST is hosting (repeatable)")
+    brains = parser.add_argument_group("brains")
+    brains.add_argument("--brain", default="local",
+                        help="local (default: SmolLM2 tuned for the town, with npcworld's small model for decisions), "
+                             "scripted, openai or replay")
+    brains.add_argument("--model", default=None,
+                        help="local: one model for everything, a folder or a cached hub id; "
+                             "openai: the served model's name")
+    brains.add_argument("--base", default="smollm2", help="local: the pretrained base that talks (smollm2, gemma3)")
+    brains.add_argument("--adapter", default=None,
+                        help="local: the LoRA adapter folder for the base (default: the shipped one), or 'none'")
+    brains.add_argument("--cassette", type=Path, default=None, help="replay: the cassette to answer from")
+    brains.add_argument("--device", default="auto", help="local: auto (CUDA where present), cpu, cuda, cuda:1...")
+    brains.add_argument("--dtype", default="auto", help="local: auto, fp32, bf16 or fp16")
+    brains.add_argument("--threads", type=int, default=None,
+                        help="local: torch threads for the models (default: all cores headless, one less in "
+                             "the window)")
+    brains.add_argument("--temperature", type=float, default=0.0, help="local/openai: 0 is greedy (default)")
+    brains.add_argument("--top-p", type=float, default=1.0, help="local: nucleus sampling when temperature > 0")
+    brains.add_argument("--allow-download", action="store_true", help="local: fetch a hub model not in the cache")
+    brains.add_argument("--base-url", action="append", default=[],
+                        help="openai: server base URL, e.g. http://127.0.0.1:8000/v1 (repeat for round-robin)")
+    brains.add_argument("--api-key", default=None, help="openai: API key (else read from --api-key-env)")
+    brains.add_argument("--api-key-env", default="OPENAI_API_KEY", help="openai: variable holding the API key")
+    brains.add_argument("--timeout", type=float, default=10.0, help="openai: seconds per request (default 10)")
+    brains.add_argument("--retries", type=int, default=2, help="openai: retries on 429 and 5xx (default 2)")
+    brains.add_argument("--concurrency", type=int, default=16, help="openai: requests in flight (default 16)")
+    brains.add_argument("--response-format", default="json_schema", choices=("json_schema", "json_object", "none"),
+                        help="openai: structured-output dialect (vLLM/SGLang: json_schema; llama.cpp: json_object)")
+
+
+def brain_spec(args: argparse.Namespace, name: str | None = None) -> BrainSpec:
+    """The chosen brain and its flags (environment variables are read here, at the entry point)."""
+    name = name or args.brain
+    options: dict[str, Any] = {}
+    if name == "replay":
+        options = {"cassette": args.cassette}
+    elif name == "local":
+        cores = os.cpu_count() or 2
+        threads = args.threads or (max(1, cores - 1) if args.command == "play" else cores)
+        from agents.brains.basemodels import default_cache_dir
+        options = {"model": args.model, "device": args.device, "dtype": args.dtype, "threads": threads,
+                   "temperature": args.temperature, "top_p": args.top_p, "seed": args.seed,
+                   "allow_download": args.allow_download, "base": args.base, "cache_dir": default_cache_dir(),
+                   "progress": True}
+        if args.adapter is not None:
+            options["adapter"] = None if args.adapter == "none" else Path(args.adapter)
+        elif args.base != "smollm2":
+            options["adapter"] = None  # the shipped adapter is SmolLM2's
+    elif name == "openai":
+        options = {"base_url": args.base_url or ["http://127.0.0.1:8000/v1"], "model": args.model or "default",
+                   "api_key": args.api_key or os.environ.get(args.api_key_env), "timeout": args.timeout,
+                   "retries": args.retries, "concurrency": args.concurrency, "dialect": args.response_format,
+                   "temperature": args.temperature}
+    return BrainSpec(name, options)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (errors in content exit 2 with one clear line)."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command in RUN_COMMANDS:
+            return _run_command(args)
+        if args.command == "report":
+            return _report_command(args)
+        if args.command == "persona":
+            return persona_command(args)
+        return model_command(args)
+    except ContentError as exc:
+        print(f"npcworld: error: {exc}", file=sys.stderr)
+        return 2
+    except BrainFatalError as exc:
+        print(f"npcworld: brain failed: {exc}", file=sys.stderr)
+        return 3
+    except (ValueError, ImportError, OSError) as exc:
+        print(f"npcworld: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("npcworld: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """simulate, play, chat and interview: load the world first (content errors before any model loads)."""
+    from agents.brains import load_brain
+    from game.world.loader import load_world
+    from game.world.scenario import check_plants, parse_event_flag, parse_plant_flag
+    plants = tuple(parse_plant_flag(p) for p in args.plant) + tuple(parse_event_flag(p) for p in args.plant_event)
+    world = load_world(args.world)
+    check_plants(plants, {p.id for p in world.personas}, set(world.tilemap.places), Path("--plant"))
+    spec = brain_spec(args)
+    # in the window the models get a process of their own; this one draws and embeds on one thread
+    embedder = _embedder(args.embedder, threads=1 if args.command == "play" else spec.options.get("threads"))
+    if args.command == "play":
+        from game.view.app import play
+        width, _, height = args.size.partition("x")
+        return play(world, seed=args.seed, brain=spec, frames=args.frames, embedder=embedder, plants=plants,
+                    screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)), script=args.script)
+    brain = load_brain(spec.name, **spec.options)
+    if args.command == "simulate":
+        from game.cli.headless import simulate
+        simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
+                 plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty())
+        return 0
+    from game.cli.chat import chat_command, interview_command
+    if args.command == "chat":
+        return chat_command(args, world, brain, embedder, plants)
+    town = brain_spec(args, args.town_brain) if args.town_brain else None
+    town_brain = load_brain(town.name, **town.options) if town is not None else None
+    return interview_command(args, world, brain, embedder, plants, town_brain)
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    """Print what a finished simulate run did."""
+    import json
+
+    from game.cli.report import print_run_report, run_report
+    try:
+        report = run_report(args.out)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"npcworld: error: {args.out} is not a finished simulate run ({exc})", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_run_report(report)
+    return 0
+
+
+def _embedder(name: str, threads: int | None = None) -> Embedder:
+    """Build the embedder; if MiniLM's package is missing, say so and fall back to the hash embedder."""
+    from agents.embeddings import HashEmbedder, load_embedder
+    try:
+        return load_embedder(name, threads=threads) if name == "minilm" else load_embedder(name)
+    except ImportError as exc:
+        print(f"npcworld: {exc}; using the hash embedder instead", file=sys.stderr)
+        return HashEmbedder()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,1 +1,0 @@
-"""Processors: one job each; their order is declared once, in ``game.simulation.SCHEDULE``."""

@@ -1,0 +1,202 @@
+"""The pygame renderer: map, residents (interpolated between ticks), labels, speech bubbles, clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import esper
+import pygame
+
+from game.view.bitmapfont import BitmapFont, default_font
+from game.view.camera import Camera
+from game.world.components import Position, Resident, Sprite, Talking
+from game.world.simulation import Simulation
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+"""The assets folder."""
+
+SPRITE = 16
+"""Character frame size in pixels."""
+
+BUBBLE_TICKS = 36
+"""How long a speech bubble stays up, in ticks."""
+
+
+class Renderer:
+    """Draws a simulation onto a surface; it reads the world and never changes it."""
+
+    def __init__(self, sim: Simulation, view: tuple[int, int]):
+        self.sim = sim
+        tilemap = sim.world.tilemap
+        self.tile = tilemap.tile_size
+        self.camera = Camera(tilemap.width * self.tile / 2, tilemap.height * self.tile / 2, 2, view[0], view[1],
+                             tilemap.width * self.tile, tilemap.height * self.tile)
+        self.camera.clamp()
+        self.font: BitmapFont = default_font()
+        self.sheet = pygame.image.load(str(ASSETS / "sprites" / "characters.png"))
+        self.rows = max(1, self.sheet.get_height() // SPRITE)
+        self.map_surface = _draw_map(tilemap.tmx, self.tile)
+        self._scaled: dict[int, pygame.Surface] = {}
+        self._bubbles: dict[str, tuple[str, int]] = {}
+        self._live: dict[str, str] = {}
+        self._dots: list[tuple[float, float, tuple[int, int, int]]] = []
+        self._seen_events = 0
+
+    @property
+    def text_scale(self) -> int:
+        """Pixel scale of labels and bubbles: larger when zoomed in, so text stays readable."""
+        return 1 if self.camera.zoom == 1 else 2
+
+    def scaled_map(self) -> pygame.Surface:
+        """The map surface at the camera's zoom (cached per zoom level)."""
+        zoom = self.camera.zoom
+        if zoom not in self._scaled:
+            size = self.map_surface.get_size()
+            self._scaled[zoom] = pygame.transform.scale(self.map_surface, (size[0] * zoom, size[1] * zoom))
+        return self._scaled[zoom]
+
+    def draw(self, screen: pygame.Surface, alpha: float, highlight: str | None = None,
+             live: dict[str, str] | None = None) -> None:
+        """Draw one frame; ``alpha`` (0..1) is how far the clock is between the last tick and the next.
+
+        ``live`` maps residents to the text of a reply still streaming in, shown in their bubble as it grows.
+        """
+        self._live = live or {}
+        self._read_events()
+        screen.fill((24, 28, 36))
+        screen.blit(self.scaled_map(), self.camera.origin())
+        with self.sim.active():
+            residents = sorted(esper.get_components(Resident, Position, Sprite), key=lambda p: p[1][1].y)
+            placed = [(e, r, s, self._world_xy(p, alpha)) for e, (r, p, s) in residents]
+            self._dots = [(wx, wy, (255, 230, 80) if r.id == "player" else (250, 250, 250))
+                          for _, r, _, (wx, wy) in placed]
+            for _, resident, sprite, (wx, wy) in placed:
+                if resident.id == highlight:
+                    self._draw_ring(screen, wx, wy)
+                self._draw_sprite(screen, sprite, wx, wy, alpha)
+            for entity, resident, _, (wx, wy) in placed:
+                self._draw_label(screen, resident, wx, wy, esper.has_component(entity, Talking))
+        self._draw_tint(screen)
+
+    def world_xy_of(self, entity: int, alpha: float) -> tuple[float, float]:
+        """Map-pixel centre of an entity, interpolated (call inside ``sim.active()``)."""
+        return self._world_xy(esper.component_for_entity(entity, Position), alpha)
+
+    def minimap_dots(self) -> list[tuple[float, float, tuple[int, int, int]]]:
+        """Where everyone was drawn in the last frame, for the minimap (the player in yellow)."""
+        return list(self._dots)
+
+    def _draw_ring(self, screen: pygame.Surface, wx: float, wy: float) -> None:
+        """A ring under the resident the inspector shows."""
+        sx, sy = self.camera.to_screen(wx, wy)
+        zoom = self.camera.zoom
+        pygame.draw.ellipse(screen, (255, 206, 110), pygame.Rect(sx - 8 * zoom, sy + 1 * zoom, 16 * zoom, 6 * zoom), 2)
+
+    def _world_xy(self, position: Position, alpha: float) -> tuple[float, float]:
+        """Map-pixel centre of a resident, interpolated along the tiles it crossed this tick."""
+        trail = position.trail
+        if len(trail) < 2:
+            fx, fy = float(position.x), float(position.y)
+        else:
+            t = min(max(alpha, 0.0), 1.0) * (len(trail) - 1)
+            i = min(int(t), len(trail) - 2)
+            (ax, ay), (bx, by) = trail[i], trail[i + 1]
+            fx, fy = ax + (bx - ax) * (t - i), ay + (by - ay) * (t - i)
+        return (fx + 0.5) * self.tile, (fy + 0.5) * self.tile
+
+    def _draw_sprite(self, screen: pygame.Surface, sprite: Sprite, wx: float, wy: float, alpha: float) -> None:
+        """Blit a resident's frame, scaled to the zoom, standing on its tile."""
+        zoom = self.camera.zoom
+        frame = int(alpha * 4) % 2
+        area = pygame.Rect((sprite.facing * 2 + frame) * SPRITE, (sprite.variant % self.rows) * SPRITE, SPRITE, SPRITE)
+        image = pygame.transform.scale(self.sheet.subsurface(area), (SPRITE * zoom, SPRITE * zoom))
+        sx, sy = self.camera.to_screen(wx, wy)
+        screen.blit(image, (sx - SPRITE * zoom // 2, sy - SPRITE * zoom + 4 * zoom))
+
+    def _draw_label(self, screen: pygame.Surface, resident: Resident, wx: float, wy: float, talking: bool) -> None:
+        """Draw the name above a resident, and its speech bubble if it spoke recently."""
+        zoom = self.camera.zoom
+        sx, sy = self.camera.to_screen(wx, wy)
+        top = sy - SPRITE * zoom + 2 * zoom
+        label, colour = ("You", (255, 230, 80)) if resident.id == "player" else (resident.persona.first_name,
+                                                                                 (255, 255, 255))
+        name = self.font.render(label, colour, self.text_scale, shadow=(20, 20, 30))
+        screen.blit(name, (sx - name.get_width() // 2, top - name.get_height()))
+        bubble = self._bubbles.get(resident.id)
+        if resident.id in self._live:
+            self._draw_bubble(screen, self._live[resident.id] + " ...", sx, top - name.get_height() - 2)
+        elif bubble is not None and bubble[1] >= self.sim.clock.tick:
+            self._draw_bubble(screen, bubble[0], sx, top - name.get_height() - 2)
+        elif talking:
+            dots = self.font.render("...", (40, 40, 50), self.text_scale)
+            self._draw_box(screen, dots, sx, top - name.get_height() - 2)
+
+    def _draw_bubble(self, screen: pygame.Surface, text: str, sx: int, bottom: int) -> None:
+        """Draw a speech bubble with ``text`` (wrapped) whose bottom centre is at (sx, bottom)."""
+        lines = _wrap(text, 30)[:3]
+        rendered = [self.font.render(line, (30, 30, 40), self.text_scale) for line in lines]
+        width = max(r.get_width() for r in rendered)
+        height = sum(r.get_height() for r in rendered)
+        surface = pygame.Surface((width, height), pygame.SRCALPHA)
+        y = 0
+        for r in rendered:
+            surface.blit(r, (0, y))
+            y += r.get_height()
+        self._draw_box(screen, surface, sx, bottom)
+
+    @staticmethod
+    def _draw_box(screen: pygame.Surface, content: pygame.Surface, sx: int, bottom: int) -> None:
+        """Draw ``content`` in a white rounded box whose bottom centre is at (sx, bottom)."""
+        box = content.get_rect().inflate(8, 6)
+        box.midbottom = (sx, bottom)
+        pygame.draw.rect(screen, (250, 248, 240), box, border_radius=4)
+        pygame.draw.rect(screen, (60, 60, 70), box, 1, border_radius=4)
+        screen.blit(content, (box.x + 4, box.y + 3))
+
+    def _draw_tint(self, screen: pygame.Surface) -> None:
+        """Darken the scene at night, with a warm tint at dawn and dusk."""
+        minute = self.sim.clock.minute_of_day
+        hour = minute / 60
+        if 7 <= hour < 18:
+            return
+        if hour >= 21 or hour < 5:
+            color, strength = (10, 16, 48), 120
+        else:
+            edge = (hour - 18) / 3 if hour >= 18 else (7 - hour) / 2
+            color, strength = (40, 24, 60), int(120 * min(max(edge, 0.0), 1.0))
+        overlay = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
+        overlay.fill((*color, strength))
+        screen.blit(overlay, (0, 0))
+
+    def _read_events(self) -> None:
+        """Take new 'said' events from the log and turn them into bubbles."""
+        records = self.sim.events
+        for record in records[self._seen_events:]:
+            if record["type"] == "said":
+                self._bubbles[record["npc"]] = (record["text"], record["tick"] + BUBBLE_TICKS)
+        self._seen_events = len(records)
+
+
+def _draw_map(tmx: Any, tile: int) -> pygame.Surface:
+    """Draw every visible tile layer of a pytmx map (loaded without images) onto one surface."""
+    surface = pygame.Surface((tmx.width * tile, tmx.height * tile))
+    sheets: dict[str, pygame.Surface] = {}
+    for layer in tmx.visible_tile_layers:
+        for x, y, image in tmx.layers[layer].tiles():
+            filename, rect, _flags = image
+            if filename not in sheets:
+                sheets[filename] = pygame.image.load(filename)
+            surface.blit(sheets[filename], (x * tile, y * tile), pygame.Rect(rect))
+    return surface
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Split ``text`` into lines of at most ``width`` characters, at spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]

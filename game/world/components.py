@@ -1,0 +1,166 @@
+"""Components: plain data attached to entities (nouns), and empty markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agents.emotion import Emotion
+from agents.memory import MemoryStream
+from agents.needs import Needs
+from agents.persona import Persona
+from agents.plans import DayPlan
+from game.world.worldmap import Tile
+
+
+@dataclass(slots=True)
+class Resident:
+    """Who this entity is: its id and persona."""
+
+    id: str
+    persona: Persona
+
+
+@dataclass(slots=True)
+class Position:
+    """Where an entity stands, and the tiles it crossed during the last tick (for smooth drawing)."""
+
+    x: int
+    y: int
+    place: str | None = None
+    trail: tuple[Tile, ...] = ()
+
+    @property
+    def tile(self) -> Tile:
+        """The tile as an (x, y) pair."""
+        return (self.x, self.y)
+
+
+@dataclass(slots=True)
+class Path:
+    """A walk in progress: the tiles still to step on, towards a place."""
+
+    steps: list[Tile]
+    destination: str
+    budget: float = 0.0
+    """Fraction of a tile already walked towards the next step."""
+
+
+@dataclass(slots=True)
+class Activity:
+    """What a resident is doing where it stands, until a game minute."""
+
+    kind: str
+    name: str
+    until: int
+    """Game minute (since the start day's midnight) at which it is done."""
+
+
+@dataclass(slots=True)
+class Sprite:
+    """How to draw an entity: a colour variant of the character sheet and a facing."""
+
+    variant: int
+    facing: int = 0
+    """0 down, 1 left, 2 right, 3 up."""
+
+
+@dataclass(slots=True)
+class PlayerControlled:
+    """Marker: a person controls this resident (no brain decides for it)."""
+
+
+@dataclass(slots=True)
+class DecisionDue:
+    """Marker with a reason: this resident should consult its brain."""
+
+    reason: str
+
+
+@dataclass(slots=True)
+class Pending:
+    """A request to the brain is out; answers with another id are stale."""
+
+    request_id: int
+
+
+@dataclass(slots=True)
+class Plan:
+    """The resident's plan for the current day, once made."""
+
+    plan: DayPlan | None = None
+    source: str = ""
+    """Who made it: "brain" or "scripted" (see PlanMade)."""
+
+
+@dataclass(slots=True)
+class Talking:
+    """The resident is in a conversation (an entity with a Conversation)."""
+
+    conversation: int
+
+
+@dataclass(slots=True)
+class Perceived:
+    """Whom the resident noticed last tick (entity ids), to tell who is newly met."""
+
+    nearby: frozenset[int] = frozenset()
+    free: frozenset[int] = frozenset()
+    """The subset of ``nearby`` who were free to talk (awake, standing, not talking)."""
+
+
+@dataclass(slots=True)
+class Relationships:
+    """How close the resident feels to each other resident, and when they last talked (game minute)."""
+
+    closeness: dict[str, float] = field(default_factory=dict)
+    last_talk: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Mind:
+    """The inner life the world keeps for a resident: memory, needs, emotion and bookkeeping."""
+
+    memory: MemoryStream
+    needs: Needs = field(default_factory=Needs)
+    emotion: Emotion = field(default_factory=Emotion)
+    importance_since_reflection: float = 0.0
+    reflecting: int | None = None
+    """Id of the reflect request in flight."""
+    last_seen: dict[str, int] = field(default_factory=dict)
+    """Game minute each other resident was last noted in memory (to avoid noting them every tick)."""
+    told: set[tuple[str, str]] = field(default_factory=set)
+    """(news key, resident id) pairs: who this resident has already told what."""
+    last_urgent: tuple[str, int] | None = None
+    """The last urgent need that caused a replan, and when."""
+    talks: list[tuple[int, str, str]] = field(default_factory=list)
+    """(game minute, other resident id, place label) of each conversation of the last few days."""
+
+
+@dataclass(slots=True)
+class ReplanDue:
+    """Marker with a reason: something salient happened and the day's plan should be made again."""
+
+    reason: str
+
+
+@dataclass(slots=True)
+class Conversation:
+    """A conversation entity: its participants, whose turn it is, and what was said."""
+
+    participants: list[int]
+    place: str | None
+    max_turns: int
+    turn: int = 0
+    speaker: int = 0
+    """Index into participants of who speaks next."""
+    closing: bool = False
+    waiting_for: int | None = None
+    """Id of the request for the next line, while one is out."""
+    next_tick: int = 0
+    history: list[tuple[str, str]] = field(default_factory=list)
+    news: list[str] = field(default_factory=list)
+    """Keys of news passed on in this conversation."""
+    last_news: str | None = None
+    """News passed on by the latest line, if any."""
+    warmed: int = -1
+    """The turn at which the resident's model was last asked to prefill (while the player types)."""

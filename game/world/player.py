@@ -1,0 +1,129 @@
+"""The player: a resident of the town that a person controls, acting through the same checks as everyone."""
+
+from __future__ import annotations
+
+import esper
+
+from agents.dialogue import says_goodbye
+from agents.grounding import neutralise
+from agents.intents import TalkTo, clean_line
+from agents.memory import rule_importance
+from agents.persona import Persona, SpeechBook
+from game.world.components import (
+    Conversation,
+    Perceived,
+    PlayerControlled,
+    Position,
+    Relationships,
+    Resident,
+    Sprite,
+    Talking,
+)
+from game.world.events import Said, Spawned
+from game.world.minds import new_mind, remember
+from game.world.resolve import check, start_conversation
+from game.world.social import PLAYER_LINE_IMPORTANCE, finish_conversation
+from game.world.town import Town
+
+PLAYER_ID = "player"
+"""The player's resident id (what residents' brains and the event log call the player)."""
+
+PLAYER_TURNS = 40
+"""A conversation with the player may run this long; residents usually say goodbye sooner."""
+
+MAX_LINE = 200
+"""Longest line the player may type."""
+
+
+def player_persona(name: str = "Alex Rowe") -> Persona:
+    """The player as the minds see them: a newcomer to town."""
+    return Persona(id=PLAYER_ID, name=name, age=30, occupation="newcomer", traits=("curious",),
+                   background="A visitor who has just arrived in town.", speech_style="their own",
+                   home="", workplace=None, work_days=frozenset(), sociability=0.5, topics=("the town",),
+                   speech=SpeechBook(("Hello.",), ("Nice town.",), ("Bye.",)))
+
+
+def spawn_player(town: Town, variant: int) -> int:
+    """Place the player at the map's 'player' spawn point (or beside the first home)."""
+    tilemap = town.tilemap
+    tile = tilemap.spawns.get(PLAYER_ID)
+    if tile is None or not tilemap.walkable(tile):
+        tile = next(iter(tilemap.places.values())).tiles[0]
+    persona = player_persona()
+    entity = esper.create_entity(Resident(PLAYER_ID, persona), Position(tile[0], tile[1], tilemap.place_at(tile)),
+                                 Sprite(variant), Perceived(), Relationships(), new_mind(town, persona),
+                                 PlayerControlled())
+    town.residents[PLAYER_ID] = entity
+    town.emit(Spawned(PLAYER_ID, tilemap.place_at(tile), tile[0], tile[1]))
+    return entity
+
+
+def step(town: Town, entity: int, dx: int, dy: int) -> bool:
+    """Move the player one tile if it is open and they are not in a conversation; return whether they moved."""
+    if esper.has_component(entity, Talking) or abs(dx) + abs(dy) != 1:
+        return False
+    position = esper.component_for_entity(entity, Position)
+    target = (position.x + dx, position.y + dy)
+    sprite = esper.component_for_entity(entity, Sprite)
+    sprite.facing = {(0, 1): 0, (-1, 0): 1, (1, 0): 2, (0, -1): 3}[(dx, dy)]
+    if not town.tilemap.walkable(target):
+        return False
+    position.trail = ((position.x, position.y), target)
+    position.x, position.y = target
+    position.place = town.tilemap.place_at(target)
+    return True
+
+
+def talk(town: Town, entity: int, resident_id: str) -> str | None:
+    """Start talking with a resident, through the same check as any resident's TalkTo; return why not, or None."""
+    if esper.has_component(entity, Talking):
+        return None
+    reason = check(town, entity, TalkTo(resident_id))
+    if reason is not None:
+        return reason
+    conversation = start_conversation(town, [entity, town.residents[resident_id]])
+    esper.component_for_entity(conversation, Conversation).max_turns = PLAYER_TURNS
+    return None
+
+
+def say(town: Town, entity: int, text: str) -> str | None:
+    """Say the player's line in their conversation (as data for the other side); return why not, or None."""
+    talking = esper.try_component(entity, Talking)
+    if talking is None or not esper.entity_exists(talking.conversation):
+        return "not in a conversation"
+    conversation = esper.component_for_entity(talking.conversation, Conversation)
+    if conversation.participants[conversation.speaker] != entity or conversation.waiting_for is not None:
+        return "it is not your turn"
+    line = neutralise(clean_line(text)[:MAX_LINE])
+    if not line:
+        return "say something"
+    partner = next(m for m in conversation.participants if m != entity)
+    partner_id = town.resident_id(partner)
+    act = "greet" if conversation.turn < 2 else "farewell" if says_goodbye(line) else "chat"
+    town.emit(Said(PLAYER_ID, partner_id, line, act, talking.conversation))
+    name = esper.component_for_entity(entity, Resident).persona.first_name
+    remember(town, partner, "observation", f"{name} said to me: \"{line}\"",
+             importance=min(PLAYER_LINE_IMPORTANCE, rule_importance("observation", line)), rate=False)
+    if says_goodbye(line):
+        conversation.closing = True
+    conversation.history.append((PLAYER_ID, line))
+    conversation.turn += 1
+    conversation.speaker = (conversation.speaker + 1) % len(conversation.participants)
+    conversation.next_tick = town.clock.tick + 1
+    return None
+
+
+def leave(town: Town, entity: int) -> None:
+    """End the player's conversation (they walked off or closed the chat)."""
+    talking = esper.try_component(entity, Talking)
+    if talking is not None and esper.entity_exists(talking.conversation):
+        conversation = esper.component_for_entity(talking.conversation, Conversation)
+        finish_conversation(town, talking.conversation, conversation, "player left")
+
+
+def conversation_of(entity: int) -> tuple[int, Conversation] | None:
+    """The player's current conversation entity and state, if any."""
+    talking = esper.try_component(entity, Talking)
+    if talking is None or not esper.entity_exists(talking.conversation):
+        return None
+    return talking.conversation, esper.component_for_entity(talking.conversation, Conversation)

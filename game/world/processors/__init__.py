@@ -1,0 +1,1 @@
+"""Processors: one job each; their order is declared once, in ``game.world.simulation.SCHEDULE``."""

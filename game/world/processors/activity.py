@@ -1,0 +1,23 @@
+"""ActivityProcessor: ends activities whose time is up, so that the resident decides what is next."""
+
+from __future__ import annotations
+
+import esper
+
+from game.world.components import Activity, DecisionDue, Talking
+from game.world.town import Town
+
+
+class ActivityProcessor(esper.Processor):
+    """Watches activity timers (paused while a resident talks)."""
+
+    def __init__(self, town: Town):
+        self.town = town
+
+    def process(self) -> None:
+        """Remove finished activities and mark a decision due."""
+        now = self.town.clock.total_minutes
+        for entity, activity in esper.get_component(Activity):
+            if activity.until <= now and not esper.has_component(entity, Talking):
+                esper.remove_component(entity, Activity)
+                esper.add_component(entity, DecisionDue("activity_ended"))

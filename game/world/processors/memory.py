@@ -1,0 +1,64 @@
+"""MemoryProcessor: applies the brain's importance ratings, and makes residents reflect when enough has happened."""
+
+from __future__ import annotations
+
+import esper
+
+from agents.protocol import Request
+from agents.reflection import parse_importance, parse_insights
+from game.world.components import Mind, PlayerControlled, Resident
+from game.world.minds import remember, view
+from game.world.situation import situation
+from game.world.town import Town
+
+REFLECT_ON = 30
+"""How many recent memories a reflection looks at."""
+
+
+class MemoryProcessor(esper.Processor):
+    """Rates memories and turns accumulated importance into reflections that cite their sources."""
+
+    def __init__(self, town: Town):
+        self.town = town
+
+    def process(self) -> None:
+        """Apply ratings and insights that came back; ask for reflections that are due."""
+        town = self.town
+        for request, answer in town.mind.take("importance"):
+            entity, memory_id = town.ratings.pop(request.id, (None, None))
+            if entity is None or memory_id is None or not esper.entity_exists(entity):
+                continue  # stale: nobody is waiting for this rating
+            rating = parse_importance(answer.text)
+            memory = esper.component_for_entity(entity, Mind).memory.get(memory_id)
+            if memory is not None and rating is not None:
+                memory.importance = rating
+            town.trace.record(town.clock.tick, request, answer, rating, rating is not None,
+                              reason=None if rating is not None else "no rating in reply; kept the rule-based one")
+        for request, answer in town.mind.take("reflect"):
+            self._reflected(request, answer.text)
+            town.trace.record(town.clock.tick, request, answer, answer.text, True)
+        for entity, (mind, resident) in sorted(esper.get_components(Mind, Resident), key=lambda p: p[0]):
+            if esper.has_component(entity, PlayerControlled):
+                continue
+            if mind.reflecting is None and mind.importance_since_reflection >= town.settings.reflection_threshold:
+                mind_view, _ = view(town, entity, None, recent=REFLECT_ON)
+                request = town.mind.ask(Request(town.mind.next_id(), "reflect", resident.id, resident.persona,
+                                                situation(town, entity, "reflect"), 0, mind=mind_view))
+                mind.reflecting = request.id
+
+    def _reflected(self, request: Request, reply: str) -> None:
+        """Store the insights of a reflection as memories that cite what they came from."""
+        town = self.town
+        entity = town.residents.get(request.npc)
+        if entity is None or not esper.entity_exists(entity):
+            return
+        mind = esper.component_for_entity(entity, Mind)
+        if mind.reflecting != request.id:
+            return
+        mind.reflecting = None
+        mind.importance_since_reflection = 0.0
+        known = {memory_id for memory_id, _ in request.mind.memories}
+        held = {m.text for m in mind.memory.memories if m.kind == "reflection"}
+        for text, cites in parse_insights(reply, known):
+            if text not in held:  # an insight already held is not news to oneself
+                remember(town, entity, "reflection", text, cites=cites)

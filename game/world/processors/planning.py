@@ -1,0 +1,53 @@
+"""PlanningProcessor: turns plan answers into each resident's plan for the day (or the scripted planner's)."""
+
+from __future__ import annotations
+
+import esper
+
+from agents.plans import parse_plan, plan_problem
+from game.world.components import Activity, DecisionDue, Pending, Plan
+from game.world.events import IntentRejected, PlanMade
+from game.world.minds import remember
+from game.world.processors.decisions import NEW_DAY
+from game.world.town import Town
+
+
+class PlanningProcessor(esper.Processor):
+    """Applies plan answers; a plan that does not parse, names unknown places or leaves hours unplanned is replaced.
+
+    The scripted planner is the routine with known happenings and urgent needs fitted in, so a brain that
+    cannot write plans still sends its resident to the party it heard about.
+    """
+
+    def __init__(self, town: Town):
+        self.town = town
+
+    def process(self) -> None:
+        """Apply every plan answer that is still wanted."""
+        town = self.town
+        for request, answer in town.mind.take("plan"):
+            entity = town.residents.get(request.npc)
+            if entity is None or not esper.entity_exists(entity):
+                continue
+            pending = esper.try_component(entity, Pending)
+            if pending is None or pending.request_id != request.id:
+                continue
+            esper.remove_component(entity, Pending)
+            sit = request.situation
+            plan = parse_plan(answer.text, sit.day)
+            allowed = set(request.options.places) if request.options else set(town.tilemap.places)
+            problem = plan_problem(plan, allowed, sit.minute)  # places it may enter: no one else's home
+            source = "brain"
+            if plan is None or problem is not None:
+                town.emit(IntentRejected(request.npc, "plan", f"{problem}; using the scripted plan"))
+                plan = town.fallback.plan(request)
+                source = "scripted"
+            esper.add_component(entity, Plan(plan, source))
+            blocks = tuple(f"{b.start // 60:02d}:{b.start % 60:02d} {b.kind} @{b.place}" for b in plan.blocks)
+            town.emit(PlanMade(request.npc, plan.day, blocks, source))
+            town.trace.record(town.clock.tick, request, answer, list(blocks), problem is None, reason=problem)
+            summary = "; ".join(f"{b.start // 60 % 24:02d}:{b.start % 60:02d} {b.activity} at {b.place}"
+                                for b in plan.blocks if b.kind != "sleep")
+            remember(town, entity, "plan", f"My plan for day {plan.day}: {summary}")
+            if not (sit.reason == f"replan:{NEW_DAY}" and esper.has_component(entity, Activity)):
+                esper.add_component(entity, DecisionDue(sit.reason))  # one asleep at midnight sleeps on

@@ -1,0 +1,121 @@
+"""Intent resolution: the world checks what a resident proposes against what it may do now, then applies it."""
+
+from __future__ import annotations
+
+import esper
+
+from agents.intents import Continue, DoActivity, GoTo, Intent, Say, Sleep, TalkTo, Wait
+from game.world.components import (
+    Activity,
+    Conversation,
+    DecisionDue,
+    Path,
+    Pending,
+    Perceived,
+    PlayerControlled,
+    Position,
+    Resident,
+    Talking,
+)
+from game.world.events import ActivityStarted, ConversationStarted, MoveStarted, Said
+from game.world.situation import may_enter
+from game.world.town import Town
+
+
+def check(town: Town, entity: int, intent: Intent) -> str | None:
+    """Return why ``intent`` is not allowed for ``entity`` right now, or None when it is."""
+    position = esper.component_for_entity(entity, Position)
+    persona = esper.component_for_entity(entity, Resident).persona
+    match intent:
+        case GoTo(place):
+            if place not in town.tilemap.places:
+                return f"no place named '{place}'"
+            if not town.tilemap.places[place].tiles:
+                return f"'{place}' has no walkable tile"
+            if position.place == place:
+                return f"already at {place}"
+            if not may_enter(persona, town.tilemap.places[place]):
+                return f"'{place}' is someone else's home"
+        case TalkTo(person):
+            return _check_talk(town, entity, person)
+        case Sleep():
+            if position.place != persona.home:
+                return f"can only sleep at home ({persona.home}), not at {position.place or 'outdoors'}"
+        case Say(_, to) if to is not None and to not in town.residents:
+            return f"no resident called '{to}'"
+    return None
+
+
+def _check_talk(town: Town, entity: int, person: str) -> str | None:
+    """Return why ``entity`` cannot start talking with ``person`` now, or None."""
+    other = town.residents.get(person)
+    if other is None:
+        return f"no resident called '{person}'"
+    if other == entity:
+        return "cannot talk to oneself"
+    perceived = esper.try_component(entity, Perceived)
+    if perceived is None or other not in perceived.nearby:
+        return f"{person} is not near"
+    if not town.available(other):
+        return f"{person} is busy"
+    if town.in_cooldown(entity, person) and not esper.has_component(entity, PlayerControlled):
+        return f"talked with {person} too recently"
+    return None
+
+
+def apply(town: Town, entity: int, intent: Intent) -> None:
+    """Carry out an intent that ``check`` allowed."""
+    npc = town.resident_id(entity)
+    now = town.clock.total_minutes
+    position = esper.component_for_entity(entity, Position)
+    match intent:
+        case GoTo(place):
+            _start_walk(town, entity, npc, place)
+        case TalkTo(person):
+            start_conversation(town, [entity, town.residents[person]])
+        case Say(text, to):
+            town.emit(Said(npc, to, text, "say", None))
+        case DoActivity(name, minutes, kind):
+            _start_activity(town, entity, Activity(kind, name, now + minutes), position.place, minutes)
+        case Wait(minutes):
+            _start_activity(town, entity, Activity("wait", "waiting", now + minutes), position.place, minutes)
+        case Sleep(minutes):
+            _start_activity(town, entity, Activity("sleep", "sleeping", now + minutes), position.place, minutes)
+        case Continue():
+            activity = esper.try_component(entity, Activity)
+            if activity is None or activity.until <= now:
+                _start_activity(town, entity, Activity("wait", "waiting", now + 5), position.place, 5)
+
+
+def _start_walk(town: Town, entity: int, npc: str, place: str) -> None:
+    """Claim a spot at ``place`` and set off along a path to it (or wait if none is found)."""
+    position = esper.component_for_entity(entity, Position)
+    spot = town.claim_spot(entity, place)
+    steps = town.pathfinder.path(position.tile, spot) if spot is not None else None
+    if steps is None:
+        town.release(entity)
+        _start_activity(town, entity, Activity("wait", "waiting", town.clock.total_minutes + 5), position.place, 5)
+        return
+    esper.try_remove_component(entity, Activity)
+    esper.add_component(entity, Path(steps, place))
+    town.emit(MoveStarted(npc, place, position.place, len(steps)))
+
+
+def _start_activity(town: Town, entity: int, activity: Activity, place: str | None, minutes: int) -> None:
+    """Begin an activity and log it."""
+    esper.add_component(entity, activity)
+    town.emit(ActivityStarted(town.resident_id(entity), activity.kind, activity.name, place, minutes))
+
+
+def start_conversation(town: Town, members: list[int]) -> int:
+    """Create a conversation between ``members`` (the first one starts it) and log it."""
+    first = esper.component_for_entity(members[0], Position)
+    conversation = esper.create_entity(Conversation(list(members), first.place, town.settings.conversation_max_turns,
+                                                    next_tick=town.clock.tick + 1))
+    for member in members:
+        esper.add_component(member, Talking(conversation))
+        esper.try_remove_component(member, Pending)
+        esper.try_remove_component(member, DecisionDue)
+    ids = [town.resident_id(m) for m in members]
+    town.emit(ConversationStarted(ids[0], ids[1], conversation, first.place))
+    return conversation

@@ -1,0 +1,274 @@
+"""The composition root: builds a town from a world, declares the processor schedule, and runs it."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+import esper
+
+from agents.brains import load_brain
+from agents.embeddings import Embedder, HashEmbedder
+from agents.persona import Persona
+from agents.plans import DayPlan
+from agents.prompting import load_templates
+from agents.prompting import prepare as prepare_request
+from agents.protocol import Brain, FallbackPolicy, Request
+from game.world.clock import GameClock
+from game.world.components import (
+    Activity,
+    DecisionDue,
+    Mind,
+    Perceived,
+    Plan,
+    Position,
+    Relationships,
+    Resident,
+    Sprite,
+    Talking,
+)
+from game.world.components import Path as WalkPath
+from game.world.events import EventLog, Spawned
+from game.world.loader import WorldDef, load_world
+from game.world.mind import Executor, InlineExecutor, MindService, ThreadExecutor
+from game.world.mindproc import BrainSpec, ProcessExecutor
+from game.world.minds import new_mind, remember
+from game.world.pathfinding import Pathfinder
+from game.world.player import spawn_player
+from game.world.processors.activity import ActivityProcessor
+from game.world.processors.clock import ClockProcessor
+from game.world.processors.conversation import ConversationProcessor
+from game.world.processors.decisions import DecisionProcessor
+from game.world.processors.intents import IntentProcessor
+from game.world.processors.memory import MemoryProcessor
+from game.world.processors.movement import MovementProcessor
+from game.world.processors.needs import NeedsProcessor
+from game.world.processors.perception import PerceptionProcessor
+from game.world.processors.planning import PlanningProcessor
+from game.world.processors.scenario import ScenarioProcessor
+from game.world.processors.thinking import ThinkingProcessor
+from game.world.scenario import Plant, TimedEvent, check_plants
+from game.world.settings import Settings
+from game.world.town import Town
+from game.world.trace import Trace
+
+SCHEDULE: tuple[Callable[[Town], esper.Processor], ...] = (
+    ScenarioProcessor,      # fire the scenario's timed events that are due
+    ThinkingProcessor,      # send last tick's requests as one batch, collect answers
+    PlanningProcessor,      # apply day plans
+    IntentProcessor,        # validate and apply decisions
+    ConversationProcessor,  # say lines, pass on news, ask for the next ones
+    MemoryProcessor,        # apply importance ratings, reflect when enough has happened
+    MovementProcessor,      # walk
+    ActivityProcessor,      # end finished activities
+    NeedsProcessor,         # needs and mood move; urgent needs trigger replanning
+    PerceptionProcessor,    # notice who is near; remember them; meetings are decision points
+    DecisionProcessor,      # queue plan and decide requests for the next batch
+    ClockProcessor,         # advance time
+)
+"""The one place that states the order of a tick."""
+
+_world_names = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentState:
+    """A snapshot of one resident, for tests and tools."""
+
+    id: str
+    name: str
+    tile: tuple[int, int]
+    place: str | None
+    activity: str | None
+    activity_kind: str | None
+    walking_to: str | None
+    talking: bool
+    plan: DayPlan | None
+    persona: Persona
+    mind: Mind
+    closeness: dict[str, float]
+
+
+class Simulation:
+    """A headless town: ``Simulation("oakvale", seed=7).run(hours=24)``, then read ``events`` and ``resident()``."""
+
+    def __init__(self, world: WorldDef | str | Path = "oakvale", *, seed: int = 0,
+                 brain: Brain | str | BrainSpec = "scripted", embedder: Embedder | None = None,
+                 events_sink: TextIO | None = None, keep_events: bool = True, trace: Trace | None = None,
+                 plants: tuple[Plant, ...] = (), threaded: bool = False, player: bool = False, **overrides: Any):
+        self.world = world if isinstance(world, WorldDef) else load_world(world)
+        self.seed = seed
+        settings = replace(self.world.settings, **overrides)
+        clock = GameClock(self.world.start_day, self.world.start_minute, self.world.start_weekday,
+                          settings.tick_seconds)
+        rng = random.Random(seed)
+        templates = load_templates(self.world.root)
+        fallback = load_brain("scripted")
+        assert isinstance(fallback, FallbackPolicy), "the scripted brain is the fallback policy"
+        self.brain: Brain | None = None
+        """The brain, when it runs in this process (a brain served from another process is not here)."""
+        executor = self._executor(brain, threaded, settings)
+
+        def prepare(request: Request) -> Request:
+            """Render the request's prompt (and a conversation's messages) from the world's templates."""
+            return prepare_request(templates, request, self.world.name)
+
+        self.town = Town(self.world, settings, clock, rng, EventLog(clock, events_sink, keep_events),
+                         MindService(executor, fallback, prepare), fallback, rng.getrandbits(63),
+                         Pathfinder(self.world.tilemap.walkable), embedder or HashEmbedder(), trace or Trace())
+        self._esper_world = f"npcworld-{next(_world_names)}"
+        all_plants = self.world.plants + plants
+        check_plants(plants, {p.id for p in self.world.personas}, set(self.world.tilemap.places), Path("--plant"))
+        with self.active():
+            for processor in SCHEDULE:
+                esper.add_processor(processor(self.town))
+            self._spawn_residents()
+            self.town.scenario.extend(self.world.events)
+            self.player = spawn_player(self.town, len(self.world.personas)) if player else None
+            """The player's entity, when the run has one (the window does)."""
+            for plant in all_plants:
+                remember(self.town, self.town.residents[plant.npc], "news" if plant.happening else "observation",
+                         plant.text, happening=plant.happening, importance=8 if plant.happening else None)
+
+    def _executor(self, brain: Brain | str | BrainSpec, threaded: bool, settings: Settings) -> Executor:
+        """Inline for headless runs; a thread, or for model brains given as a spec a process, for the window."""
+        if isinstance(brain, BrainSpec) and threaded and brain.name != "scripted":
+            self.brain_name = brain.name
+            return ProcessExecutor(brain, settings.think_timeout_seconds, settings.chat_timeout_seconds,
+                                   threads=int(brain.options.get("threads") or 1))
+        if isinstance(brain, BrainSpec):
+            brain = load_brain(brain.name, **brain.options)
+        self.brain = load_brain(brain) if isinstance(brain, str) else brain
+        self.brain_name = self.brain.name
+        if threaded:
+            return ThreadExecutor(self.brain, settings.think_timeout_seconds,
+                                  urgent_timeout=settings.chat_timeout_seconds)
+        return InlineExecutor(self.brain)
+
+    @contextmanager
+    def active(self) -> Iterator[Simulation]:
+        """Make this simulation's ECS world the current one for the duration of the block."""
+        previous = esper.current_world
+        esper.switch_world(self._esper_world)
+        try:
+            yield self
+        finally:
+            esper.switch_world(previous)
+
+    def _spawn_residents(self) -> None:
+        """Create one entity per persona, standing at home, with a mind and a decision due."""
+        town = self.town
+        for variant, persona in enumerate(self.world.personas):
+            entity = esper.create_entity()
+            spot = town.claim_spot(entity, persona.home)
+            assert spot is not None, "the loader checks that every home has a walkable tile"
+            place = town.tilemap.place_at(spot)
+            closeness = {other: r.closeness for other, r in persona.relationships.items()}
+            for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant),
+                              Plan(), Perceived(), Relationships(closeness), new_mind(town, persona),
+                              DecisionDue("start")):
+                esper.add_component(entity, component)
+            town.residents[persona.id] = entity
+            town.emit(Spawned(persona.id, place, spot[0], spot[1]))
+            for text, importance in persona.memories:
+                remember(town, entity, "observation", text, importance=importance)
+
+    @property
+    def clock(self) -> GameClock:
+        """The game clock."""
+        return self.town.clock
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Every event so far, as the JSON objects written to events.jsonl."""
+        return self.town.log.records
+
+    @property
+    def trace(self) -> Trace:
+        """The decision trace: one record per answered brain request."""
+        return self.town.trace
+
+    def schedule(self, event: TimedEvent) -> None:
+        """Add a timed event to the scenario (the Python form of world.toml's [[event]])."""
+        self.town.scenario.append(event)
+        self.town.scenario.sort(key=lambda e: (e.day, e.minute))
+
+    def step(self, ticks: int = 1) -> None:
+        """Run ``ticks`` fixed simulation steps."""
+        with self.active():
+            for _ in range(ticks):
+                esper.process()
+
+    def run(self, hours: float = 0, minutes: float = 0,
+            progress: Callable[[int, int], None] | None = None) -> None:
+        """Simulate ``hours`` + ``minutes`` of game time as fast as possible, reporting progress per chunk."""
+        total = self.clock.minutes_to_ticks(hours * 60 + minutes)
+        done = 0
+        while done < total:
+            chunk = min(360, total - done)
+            self.step(chunk)
+            done += chunk
+            if progress is not None:
+                progress(done, total)
+
+    def use_brain(self, brain: Brain) -> None:
+        """Answer from now on with ``brain`` (a headless run only: e.g. live on the scripted brain, then talk)."""
+        if not isinstance(self.town.mind.executor, InlineExecutor):
+            raise ValueError("use_brain works on headless runs (the window's brain runs elsewhere)")
+        self.town.mind.executor = InlineExecutor(brain)
+        self.brain, self.brain_name = brain, brain.name
+
+    def join_player(self) -> int:
+        """Add the player to the town if it is not there yet; return its entity."""
+        if self.player is None:
+            with self.active():
+                self.player = spawn_player(self.town, len(self.world.personas))
+        return self.player
+
+    def chat(self, resident_id: str, text: str) -> str:
+        """Say ``text`` to a resident as the player, step until it answers, and return its reply.
+
+        Goes through exactly the chat box's path; raises ``game.world.chat.ChatRefused`` with the reason when
+        the resident cannot talk now (asleep, walking somewhere, talking with someone else).
+        """
+        from game.world.chat import chat
+        return chat(self, resident_id, text)
+
+    def resident(self, resident_id: str) -> ResidentState:
+        """Return a snapshot of one resident's state."""
+        with self.active():
+            entity = self.town.residents[resident_id]
+            resident = esper.component_for_entity(entity, Resident)
+            position = esper.component_for_entity(entity, Position)
+            activity = esper.try_component(entity, Activity)
+            path = esper.try_component(entity, WalkPath)
+            return ResidentState(resident.id, resident.persona.name, position.tile, position.place,
+                                 activity.name if activity else None, activity.kind if activity else None,
+                                 path.destination if path else None, esper.has_component(entity, Talking),
+                                 plan.plan if (plan := esper.try_component(entity, Plan)) else None,
+                                 resident.persona,
+                                 esper.component_for_entity(entity, Mind),
+                                 dict(esper.component_for_entity(entity, Relationships).closeness))
+
+    def residents(self) -> list[ResidentState]:
+        """Return snapshots of every resident, in id order."""
+        return [self.resident(rid) for rid in sorted(self.town.residents)]
+
+    def close(self) -> None:
+        """Stop the brain's worker (if any) and free this simulation's ECS world."""
+        self.town.mind.close()
+        if self._esper_world in esper.list_worlds():
+            if esper.current_world == self._esper_world:
+                esper.switch_world("default")
+            esper.delete_world(self._esper_world)
+
+    def __enter__(self) -> Simulation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

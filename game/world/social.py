@@ -1,0 +1,69 @@
+"""Ending conversations: memories of them, relationship and mood changes, cooldowns, and what to do next."""
+
+from __future__ import annotations
+
+import esper
+
+from game.world.components import Conversation, DecisionDue, Mind, PlayerControlled, Relationships, Resident, Talking
+from game.world.events import ConversationEnded, RelationshipChanged
+from game.world.minds import remember
+from game.world.town import Town
+
+PLAYER_LINE_IMPORTANCE = 3
+"""Importance of what a player said (memories of it are not rated by the brain, so it cannot raise it)."""
+
+TALKS_KEPT = 60
+"""Conversations each resident keeps in its talk log (who, when, where), newest last."""
+
+
+def closeness_change(closeness: float, turns: int, sociability: float) -> float:
+    """How much one conversation brings two people closer: more for longer talks and warmer people, less near 1."""
+    warmth = 0.5 + 0.5 * sociability
+    return round((0.01 + 0.005 * min(turns, 10)) * warmth * (1.0 - max(0.0, closeness) * 0.5), 4)
+
+
+def finish_conversation(town: Town, entity: int, conversation: Conversation, reason: str) -> None:
+    """End a conversation: both remember it, grow closer, feel better; cooldowns start; each decides again."""
+    members = [m for m in conversation.participants if esper.entity_exists(m)]
+    ids = [town.resident_id(m) for m in members]
+    now = town.clock.total_minutes
+    place = town.tilemap.places.get(conversation.place or "")
+    where = place.label if place else "outdoors"
+    with_player = any(esper.has_component(m, PlayerControlled) for m in members)
+    for member in members:
+        esper.try_remove_component(member, Talking)
+        persona = esper.component_for_entity(member, Resident).persona
+        relations = esper.component_for_entity(member, Relationships)
+        mind = esper.component_for_entity(member, Mind)
+        for other, other_entity in zip(ids, members, strict=True):
+            if other_entity == member:
+                continue
+            relations.last_talk[other] = now
+            before = relations.closeness.get(other, 0.0)
+            after = min(1.0, before + closeness_change(before, conversation.turn, persona.sociability))
+            relations.closeness[other] = after
+            town.emit(RelationshipChanged(persona.id, other, round(after, 3)))
+            mind.emotion.nudge(0.05 + 0.1 * max(0.0, after), 0.05)
+            if conversation.turn:
+                mind.talks.append((now, other, where))
+                # a player's words stay quoted speech of low importance: never a rule for later prompts
+                remember(town, member, "conversation", _summary(town, conversation, persona.id, other),
+                         importance=PLAYER_LINE_IMPORTANCE if with_player else None, rate=not with_player)
+        del mind.talks[:-TALKS_KEPT]
+        if not esper.has_component(member, PlayerControlled):
+            esper.add_component(member, DecisionDue("conversation_ended"))
+    if len(ids) >= 2:
+        town.emit(ConversationEnded(ids[0], ids[1], entity, conversation.turn, reason))
+    esper.delete_entity(entity)
+
+
+def _summary(town: Town, conversation: Conversation, own: str, other: str) -> str:
+    """One line that remembers a conversation: with whom, where, and what the other said that stood out."""
+    entity = town.residents[other]
+    name = esper.component_for_entity(entity, Resident).persona.first_name
+    place = town.tilemap.places.get(conversation.place or "")
+    where = place.label if place else "outdoors"
+    theirs = [line for speaker, line in conversation.history if speaker == other]
+    said = max(theirs, key=len) if theirs else ""
+    news = " We talked about news." if conversation.news else ""
+    return f"Talked with {name} at {where}. {name} said: \"{said}\"{news}"

@@ -1,0 +1,91 @@
+"""The town: shared state that every processor reads (clock, map, seeded generator, log, minds)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import esper
+
+from agents.embeddings import Embedder
+from agents.protocol import FallbackPolicy
+from game.world.clock import GameClock
+from game.world.components import Activity, Path, Relationships, Resident, Talking
+from game.world.events import Event, EventLog
+from game.world.loader import WorldDef
+from game.world.mind import MindService
+from game.world.pathfinding import Pathfinder
+from game.world.scenario import TimedEvent
+from game.world.settings import Settings
+from game.world.trace import Trace
+from game.world.worldmap import Tile, TileMap
+
+
+@dataclass(slots=True)
+class Town:
+    """Everything processors share; the only random generator of a run lives here."""
+
+    world: WorldDef
+    settings: Settings
+    clock: GameClock
+    rng: random.Random
+    log: EventLog
+    mind: MindService
+    fallback: FallbackPolicy
+    """The rule-based policy that answers when a brain cannot (given by the composition root)."""
+    plan_seed: int
+    pathfinder: Pathfinder
+    embedder: Embedder
+    trace: Trace
+    residents: dict[str, int] = field(default_factory=dict)
+    """Resident id -> entity."""
+    claims: dict[Tile, int] = field(default_factory=dict)
+    """Tiles where a resident stands or is heading, so that two do not pick the same spot."""
+    scenario: list[TimedEvent] = field(default_factory=list)
+    """Timed events still to fire, earliest first."""
+    ratings: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Importance request id -> (entity, memory id) it rates."""
+
+    @property
+    def tilemap(self) -> TileMap:
+        """The world's map."""
+        return self.world.tilemap
+
+    def emit(self, event: Event) -> None:
+        """Append an event to the log."""
+        self.log.append(event)
+
+    def resident_id(self, entity: int) -> str:
+        """Return the resident id of an entity."""
+        return esper.component_for_entity(entity, Resident).id
+
+    def claim_spot(self, entity: int, place: str) -> Tile | None:
+        """Pick a free walkable tile of ``place`` for ``entity`` (seeded), release its old one, claim it."""
+        tiles = self.tilemap.places[place].tiles
+        if not tiles:
+            return None
+        free = [t for t in tiles if self.claims.get(t, entity) == entity]
+        spot = self.rng.choice(free or list(tiles))
+        self.release(entity)
+        self.claims[spot] = entity
+        return spot
+
+    def release(self, entity: int) -> None:
+        """Forget the spot ``entity`` claimed, if any."""
+        for tile in [t for t, e in self.claims.items() if e == entity]:
+            del self.claims[tile]
+
+    def available(self, entity: int) -> bool:
+        """Return whether a resident could start a conversation now (awake, standing, not talking)."""
+        if esper.has_component(entity, Talking) or esper.has_component(entity, Path):
+            return False
+        activity = esper.try_component(entity, Activity)
+        return activity is None or activity.kind != "sleep"
+
+    def in_cooldown(self, entity: int, other_id: str) -> bool:
+        """Return whether ``entity`` talked with ``other_id`` too recently to start again."""
+        relations = esper.try_component(entity, Relationships)
+        if relations is None or other_id not in relations.last_talk:
+            return False
+        since = self.clock.total_minutes - relations.last_talk[other_id]
+        return since < self.settings.conversation_cooldown_minutes
