@@ -84,8 +84,7 @@ def _ask(game: object, screen: object, question: str, frames: list[float], warm:
     sim = g.sim  # type: ignore[attr-defined]
     if warm:  # let the resident's model prefill while the player "types" (about three seconds)
         _frames(g, screen, 180, frames)
-    with sim.active():
-        current = pl.conversation_of(sim.player)
+    current = pl.conversation_of(sim.town, sim.player)
     if current is None:
         return None
     conversation = current[1]

@@ -56,8 +56,7 @@ def test_overdue_requests_fall_back_to_the_scripted_policy_and_late_answers_are_
     service = MindService(executor, ScriptedBrain())
     with Simulation("oakvale", seed=1) as sim:
         sim.step(2)  # requests are queued for the next batch
-        with sim.active():
-            requests = list(sim.town.mind._outbox)
+        requests = list(sim.town.mind._outbox)
     assert requests
     for request in requests:
         service.ask(request)
@@ -79,8 +78,7 @@ def test_overdue_requests_fall_back_to_the_scripted_policy_and_late_answers_are_
 def test_stale_answers_for_a_resident_who_moved_on_are_dropped() -> None:
     with Simulation("oakvale", seed=1) as sim:
         sim.step(1)
-        with sim.active():
-            request = sim.town.mind._outbox[0]
+        request = sim.town.mind._outbox[0]
         sim.step(5)
         before = len(sim.trace.records)
         sim.town.mind._inbox[request.kind].append((request, Answer(request.id, "{}")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import esper
 import pytest
 
 from agents.known_text import CLOSE_FRIEND
@@ -70,15 +69,14 @@ def test_friend_is_the_closest_by_the_relationships_now(town: Simulation) -> Non
 def test_with_no_one_close_yet_saying_so_is_right(town: Simulation) -> None:
     state = town.resident("mara")
     saved = dict(state.closeness)
-    with town.active():
-        from game.world.components import Relationships
-        relationships = esper.component_for_entity(town.town.residents["mara"], Relationships)
-        relationships.closeness = {k: min(v, 0.1) for k, v in relationships.closeness.items()}
-        try:
-            assert score(town, "mara", "friend", "Nobody close yet, love.")[0]
-            assert not score(town, "mara", "friend", "Have you tried the rye today?")[0]
-        finally:
-            relationships.closeness = saved
+    from game.world.components import Relationships
+    relationships = town.town.ecs.component_for_entity(town.town.residents["mara"], Relationships)
+    relationships.closeness = {k: min(v, 0.1) for k, v in relationships.closeness.items()}
+    try:
+        assert score(town, "mara", "friend", "Nobody close yet, love.")[0]
+        assert not score(town, "mara", "friend", "Have you tried the rye today?")[0]
+    finally:
+        relationships.closeness = saved
 
 
 def test_interview_asks_everyone_and_summarises(town: Simulation) -> None:

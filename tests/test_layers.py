@@ -137,4 +137,4 @@ def test_a_headless_run_loads_neither_pygame_nor_torch() -> None:
     out = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=ROOT,
                          timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "['esper']"
+    assert out.stdout.strip() == "[]"

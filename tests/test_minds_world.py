@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import esper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,9 +34,8 @@ def test_a_starving_resident_fits_a_meal_into_its_plan_and_eats() -> None:
     with Simulation("oakvale", seed=4) as sim:
         sim.run(hours=3)  # 09:30: Leo is at work
         asked = len(sim.trace.of_kind("plan"))
-        with sim.active():
-            mind = esper.component_for_entity(sim.town.residents["leo"], Mind)
-            mind.needs.hunger = 3.0
+        mind = sim.town.ecs.component_for_entity(sim.town.residents["leo"], Mind)
+        mind.needs.hunger = 3.0
         sim.run(minutes=90)
         replans = [e for e in sim.events if e["type"] == "plan_made" and e["npc"] == "leo"
                    and e["source"].endswith("+hunger")]

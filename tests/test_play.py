@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-import esper
 import pygame
 import pytest
 
@@ -62,9 +61,8 @@ def test_walking_with_the_keys_and_walls_stop_you(game: Game) -> None:
     key(pygame.K_d)
     frames(game, 3)
     assert game.sim.resident("player").tile == (start[0] + 2, start[1])
-    with game.sim.active():
-        position = esper.component_for_entity(game.sim.player, Position)
-        position.x, position.y = 1, 1  # next to the blocked border
+    position = game.sim.town.ecs.component_for_entity(game.sim.player, Position)
+    position.x, position.y = 1, 1  # next to the blocked border
     key(pygame.K_UP)
     key(pygame.K_LEFT)
     frames(game, 2)
@@ -83,9 +81,8 @@ def test_talk_type_send_and_get_a_reply(game: Game) -> None:
         frames(game, 1)
     assert game.chat_open and game.sim.resident("player").talking
     for _ in range(30):  # wait for our turn (the resident may have spoken first)
-        with game.sim.active():
-            _, conversation = pl.conversation_of(game.sim.player)  # type: ignore[misc]
-            mine = conversation.participants[conversation.speaker] == game.sim.player
+        _, conversation = pl.conversation_of(game.sim.town, game.sim.player)  # type: ignore[misc]
+        mine = conversation.participants[conversation.speaker] == game.sim.player
         if mine:
             break
         frames(game, 10)
@@ -223,8 +220,7 @@ def test_a_reply_streams_into_the_chat_box_and_bubble_as_it_is_written() -> None
             live = game._streaming()
             if live and (not seen or seen[-1] != live[awake]):
                 seen.append(live[awake])
-            with sim.active():
-                current = pl.conversation_of(sim.player)
+            current = pl.conversation_of(sim.town, sim.player)
             if current is not None and len(current[1].history) >= 2 and not live:
                 break
             time.sleep(0.01)

@@ -144,8 +144,7 @@ def test_the_dialogue_shape_of_a_resident_speaking_first() -> None:
 
 def _sit(sim: Simulation):  # type: ignore[no-untyped-def]
     from game.world.situation import situation
-    with sim.active():
-        return situation(sim.town, sim.town.residents["mara"], "conversation")
+    return situation(sim.town, sim.town.residents["mara"], "conversation")
 
 
 def test_the_system_message_does_not_depend_on_this_turn_or_the_partner(talked) -> None:  # type: ignore[no-untyped-def]

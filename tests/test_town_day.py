@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
-import esper
 import pytest
 
 from agents.persona import WEEKDAYS
@@ -76,16 +75,15 @@ def test_nobody_ever_stands_on_a_blocked_tile_or_jumps() -> None:
     sim = Simulation("oakvale", seed=11)
     tilemap = sim.world.tilemap
     steps = 0
-    with sim.active():
-        for _ in range(sim.clock.minutes_to_ticks(24 * 60)):
-            esper.process()
-            for _, (position, resident) in esper.get_components(Position, Resident):
-                assert tilemap.walkable(position.tile), f"{resident.id} on blocked {position.tile}"
-                trail = position.trail
-                for a, b in itertools.pairwise(trail):
-                    assert abs(a[0] - b[0]) + abs(a[1] - b[1]) == 1, f"{resident.id} jumped {a}->{b}"
-                    assert tilemap.walkable(b)
-                    steps += 1
+    for _ in range(sim.clock.minutes_to_ticks(24 * 60)):
+        sim.town.ecs.process()
+        for _, (position, resident) in sim.town.ecs.get_components(Position, Resident):
+            assert tilemap.walkable(position.tile), f"{resident.id} on blocked {position.tile}"
+            trail = position.trail
+            for a, b in itertools.pairwise(trail):
+                assert abs(a[0] - b[0]) + abs(a[1] - b[1]) == 1, f"{resident.id} jumped {a}->{b}"
+                assert tilemap.walkable(b)
+                steps += 1
     sim.close()
     assert steps > 500, "residents really walked"
 

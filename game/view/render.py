@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import esper
 import pygame
 
 from game.view.bitmapfont import BitmapFont, default_font
@@ -66,22 +65,21 @@ class Renderer:
         self._read_events()
         screen.fill((24, 28, 36))
         screen.blit(self.scaled_map(), self.camera.origin())
-        with self.sim.active():
-            residents = sorted(esper.get_components(Resident, Position, Sprite), key=lambda p: p[1][1].y)
-            placed = [(e, r, s, self._world_xy(p, alpha)) for e, (r, p, s) in residents]
-            self._dots = [(wx, wy, (255, 230, 80) if r.id == "player" else (250, 250, 250))
-                          for _, r, _, (wx, wy) in placed]
-            for _, resident, sprite, (wx, wy) in placed:
-                if resident.id == highlight:
-                    self._draw_ring(screen, wx, wy)
-                self._draw_sprite(screen, sprite, wx, wy, alpha)
-            for entity, resident, _, (wx, wy) in placed:
-                self._draw_label(screen, resident, wx, wy, esper.has_component(entity, Talking))
+        residents = sorted(self.sim.town.ecs.get_components(Resident, Position, Sprite), key=lambda p: p[1][1].y)
+        placed = [(e, r, s, self._world_xy(p, alpha)) for e, (r, p, s) in residents]
+        self._dots = [(wx, wy, (255, 230, 80) if r.id == "player" else (250, 250, 250))
+                      for _, r, _, (wx, wy) in placed]
+        for _, resident, sprite, (wx, wy) in placed:
+            if resident.id == highlight:
+                self._draw_ring(screen, wx, wy)
+            self._draw_sprite(screen, sprite, wx, wy, alpha)
+        for entity, resident, _, (wx, wy) in placed:
+            self._draw_label(screen, resident, wx, wy, self.sim.town.ecs.has_component(entity, Talking))
         self._draw_tint(screen)
 
     def world_xy_of(self, entity: int, alpha: float) -> tuple[float, float]:
         """Map-pixel centre of an entity, interpolated (call inside ``sim.active()``)."""
-        return self._world_xy(esper.component_for_entity(entity, Position), alpha)
+        return self._world_xy(self.sim.town.ecs.component_for_entity(entity, Position), alpha)
 
     def minimap_dots(self) -> list[tuple[float, float, tuple[int, int, int]]]:
         """Where everyone was drawn in the last frame, for the minimap (the player in yellow)."""

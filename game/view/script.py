@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import esper
 import pygame
 
 from game.world.components import Position
@@ -98,11 +97,10 @@ def walk_to(game: Game, resident_id: str) -> None:
     if game.sim.player is None:
         return
     target = game.sim.resident(resident_id).tile
-    with game.sim.active():
-        town = game.sim.town
-        position = esper.component_for_entity(game.sim.player, Position)
-        for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1)):
-            tile = (target[0] + dx, target[1] + dy)
-            if town.tilemap.walkable(tile):
-                position.x, position.y, position.place, position.trail = *tile, town.tilemap.place_at(tile), ()
-                return
+    town = game.sim.town
+    position = game.sim.town.ecs.component_for_entity(game.sim.player, Position)
+    for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1)):
+        tile = (target[0] + dx, target[1] + dy)
+        if town.tilemap.walkable(tile):
+            position.x, position.y, position.place, position.trail = *tile, town.tilemap.place_at(tile), ()
+            return

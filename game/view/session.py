@@ -57,8 +57,7 @@ class Game:
     def walk(self, dx: int, dy: int) -> None:
         """Step the player one tile (through the world's walkability check)."""
         if self.sim.player is not None and not self.controls.paused:
-            with self.sim.active():
-                pl.step(self.sim.town, self.sim.player, dx, dy)
+            pl.step(self.sim.town, self.sim.player, dx, dy)
             self.controls.follow = True
 
     def act(self, action: str) -> None:
@@ -117,8 +116,7 @@ class Game:
         if target is None or self.sim.player is None:
             self.notify("Nobody close enough to talk to.")
             return
-        with self.sim.active():
-            reason = pl.talk(self.sim.town, self.sim.player, target)
+        reason = pl.talk(self.sim.town, self.sim.player, target)
         self.notify(f"Can't talk to {self.names.get(target, target)}: {reason}." if reason else "")
         if reason is None:
             self._open_chat(target)
@@ -127,8 +125,7 @@ class Game:
         """Send the typed line to the resident's brain (as data, never as instructions)."""
         if self.sim.player is None:
             return
-        with self.sim.active():
-            reason = pl.say(self.sim.town, self.sim.player, self.field.text)
+        reason = pl.say(self.sim.town, self.sim.player, self.field.text)
         if reason is None:
             self.field.take()
             self.notice = ""
@@ -138,8 +135,7 @@ class Game:
     def close_chat(self) -> None:
         """Leave the conversation and close the chat box."""
         if self.sim.player is not None:
-            with self.sim.active():
-                pl.leave(self.sim.town, self.sim.player)
+            pl.leave(self.sim.town, self.sim.player)
         self.chat_open = False
         pygame.key.stop_text_input()
 
@@ -175,8 +171,7 @@ class Game:
                 self.notify(message[:150], 600)
                 self.log_lines.append(message)
         if self.controls.follow and self.sim.player is not None:
-            with self.sim.active():
-                x, y = self.renderer.world_xy_of(self.sim.player, self.alpha)
+            x, y = self.renderer.world_xy_of(self.sim.player, self.alpha)
             camera = self.renderer.camera
             camera.x, camera.y = x, y
             camera.clamp()
@@ -207,19 +202,18 @@ class Game:
         """Open the chat when a resident starts talking to the player; close it when the talk ends."""
         if self.sim.player is None:
             return
-        with self.sim.active():
-            current = pl.conversation_of(self.sim.player)
-            if current is None:
-                if self.chat_open:
-                    self.chat_open = False
-                    self.notify(f"{self.chat_partner} ended the conversation.")
-                return
-            _, conversation = current
-            partner = next(self.sim.town.resident_id(m) for m in conversation.participants if m != self.sim.player)
-            if not self.chat_open:
-                self._open_chat(partner)
-            if conversation.participants[conversation.speaker] == self.sim.player:
-                conversation.next_tick = self.sim.clock.tick  # the open chat box keeps the resident waiting
+        current = pl.conversation_of(self.sim.town, self.sim.player)
+        if current is None:
+            if self.chat_open:
+                self.chat_open = False
+                self.notify(f"{self.chat_partner} ended the conversation.")
+            return
+        _, conversation = current
+        partner = next(self.sim.town.resident_id(m) for m in conversation.participants if m != self.sim.player)
+        if not self.chat_open:
+            self._open_chat(partner)
+        if conversation.participants[conversation.speaker] == self.sim.player:
+            conversation.next_tick = self.sim.clock.tick  # the open chat box keeps the resident waiting
 
     def _brain_status(self) -> None:
         """Say while the residents' models load in their process, and say why if they cannot."""
@@ -272,21 +266,18 @@ class Game:
         """The player's partner and the text of its reply so far, while it streams in."""
         if self.sim.player is None:
             return {}
-        with self.sim.active():
-            current = pl.conversation_of(self.sim.player)
+        current = pl.conversation_of(self.sim.town, self.sim.player)
         if current is None or current[1].waiting_for is None:
             return {}
         partial = self.sim.town.mind.partial(current[1].waiting_for)
         partner = next(m for m in current[1].participants if m != self.sim.player)
-        with self.sim.active():
-            return {self.sim.town.resident_id(partner): partial} if partial else {}
+        return {self.sim.town.resident_id(partner): partial} if partial else {}
 
     def _draw_chat(self, screen: pygame.Surface) -> None:
         """Draw the chat box for the player's conversation."""
         if self.sim.player is None:
             return
-        with self.sim.active():
-            current = pl.conversation_of(self.sim.player)
+        current = pl.conversation_of(self.sim.town, self.sim.player)
         if current is None:
             return
         _, conversation = current

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import esper
-
 from game.world import player as pl
 from game.world.components import Activity, Conversation, Path, Position, Resident, Talking
 
@@ -29,48 +27,42 @@ def chat(sim: Simulation, resident_id: str, text: str) -> str:
     """
     player = sim.join_player()
     town = sim.town
-    with sim.active():
-        entity = town.residents.get(resident_id)
-        if entity is None or entity == player:
-            raise ChatRefused(f"no resident called '{resident_id}' (known: {', '.join(sorted(town.residents))})")
-        current = pl.conversation_of(player)
-        if current is not None and entity not in current[1].participants:
-            pl.leave(town, player)
-            current = None
+    entity = town.residents.get(resident_id)
+    if entity is None or entity == player:
+        raise ChatRefused(f"no resident called '{resident_id}' (known: {', '.join(sorted(town.residents))})")
+    current = pl.conversation_of(sim.town, player)
+    if current is not None and entity not in current[1].participants:
+        pl.leave(town, player)
+        current = None
     if current is None:
         current = _start(sim, player, entity, resident_id)
     conversation_entity, conversation = current
-    with sim.active():
-        heard = len(conversation.history)
-        reason = pl.say(town, player, text)
-        if reason is not None:
-            raise ChatRefused(reason)
+    heard = len(conversation.history)
+    reason = pl.say(town, player, text)
+    if reason is not None:
+        raise ChatRefused(reason)
     for _ in range(town.clock.minutes_to_ticks(REPLY_WAIT_MINUTES)):
         sim.step(1)
         replies = [line for speaker, line in conversation.history[heard:] if speaker == resident_id]
         if replies:
             return replies[0]
-        with sim.active():
-            if not esper.entity_exists(conversation_entity):
-                break
+        if not sim.town.ecs.entity_exists(conversation_entity):
+            break
     raise ChatRefused(f"{_name(sim, entity)} did not answer")
 
 
 def _start(sim: Simulation, player: int, entity: int, resident_id: str) -> tuple[int, Conversation]:
     """Stand beside the resident, let perception see it, and open a conversation (or say why not)."""
     town = sim.town
-    with sim.active():
-        reason = busy_reason(sim, entity)
-        if reason is None:
-            _stand_beside(sim, player, entity)
+    reason = busy_reason(sim, entity)
+    if reason is None:
+        _stand_beside(sim, player, entity)
     if reason is None:
         sim.step(1)  # one tick: the player is perceived where it now stands
-        with sim.active():
-            reason = busy_reason(sim, entity) or pl.talk(town, player, resident_id)
+        reason = busy_reason(sim, entity) or pl.talk(town, player, resident_id)
     if reason is not None:
         raise ChatRefused(reason)
-    with sim.active():
-        current = pl.conversation_of(player)
+    current = pl.conversation_of(sim.town, player)
     assert current is not None, "talk() succeeded, so the player is in a conversation"
     return current
 
@@ -78,13 +70,13 @@ def _start(sim: Simulation, player: int, entity: int, resident_id: str) -> tuple
 def busy_reason(sim: Simulation, entity: int) -> str | None:
     """Why a resident cannot start talking now, in words (None when it can)."""
     name = _name(sim, entity)
-    talking = esper.try_component(entity, Talking)
+    talking = sim.town.ecs.try_component(entity, Talking)
     if talking is not None:
         return f"{name} is talking with someone else"
-    path = esper.try_component(entity, Path)
+    path = sim.town.ecs.try_component(entity, Path)
     if path is not None:
         return f"{name} is walking to {_label(sim, path.destination)}"
-    activity = esper.try_component(entity, Activity)
+    activity = sim.town.ecs.try_component(entity, Activity)
     if activity is not None and activity.kind == "sleep":
         return f"{name} is asleep"
     return None
@@ -93,8 +85,8 @@ def busy_reason(sim: Simulation, entity: int) -> str | None:
 def _stand_beside(sim: Simulation, player: int, entity: int) -> None:
     """Put the player on the nearest free walkable tile next to the resident, in the same place."""
     town = sim.town
-    target = esper.component_for_entity(entity, Position)
-    taken = {p.tile for e, p in esper.get_component(Position) if e != player}
+    target = sim.town.ecs.component_for_entity(entity, Position)
+    taken = {p.tile for e, p in sim.town.ecs.get_component(Position) if e != player}
     best = None
     for radius in (1, 2, 3):
         for dy in range(-radius, radius + 1):
@@ -107,15 +99,14 @@ def _stand_beside(sim: Simulation, player: int, entity: int) -> None:
         if best is not None:
             break
     tile = best[1] if best is not None else target.tile
-    position = esper.component_for_entity(player, Position)
+    position = sim.town.ecs.component_for_entity(player, Position)
     position.x, position.y = tile
     position.place, position.trail = town.tilemap.place_at(tile), ()
 
 
 def _name(sim: Simulation, entity: int) -> str:
     """A resident's first name."""
-    with sim.active():
-        return esper.component_for_entity(entity, Resident).persona.first_name
+    return sim.town.ecs.component_for_entity(entity, Resident).persona.first_name
 
 
 def _label(sim: Simulation, place: str) -> str:

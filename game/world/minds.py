@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.memory import Happening, MemoryStream, RetrievalWeights, Scored, rule_importance
 from agents.needs import Needs
 from agents.persona import Persona
@@ -30,13 +28,13 @@ def remember(town: Town, entity: int, kind: str, text: str, *, source: str | Non
              happening: Happening | None = None, cites: tuple[int, ...] = (), importance: int | None = None,
              rate: bool = True) -> int:
     """Add a memory (rated by rule now, by the brain later for some kinds unless ``rate`` is off)."""
-    mind = esper.component_for_entity(entity, Mind)
+    mind = town.ecs.component_for_entity(entity, Mind)
     rated = importance if importance is not None else rule_importance(kind, text)
     memory = mind.memory.add(kind, text, town.clock.total_minutes, rated, cites=cites, source=source,
                              happening=happening)
     mind.importance_since_reflection += memory.importance
     if kind in RATED_KINDS and rate:
-        resident = esper.component_for_entity(entity, Resident)
+        resident = town.ecs.component_for_entity(entity, Resident)
         request = Request(town.mind.next_id(), "importance", resident.id, resident.persona,
                           situation(town, entity, "rate memory"), 0, subject=text)
         town.ratings[request.id] = (entity, memory.id)
@@ -49,8 +47,8 @@ def remember(town: Town, entity: int, kind: str, text: str, *, source: str | Non
 def view(town: Town, entity: int, query: str | None, *, partner: str | None = None,
          recent: int = 0, skip: tuple[str, ...] = ()) -> tuple[MindView, list[Scored]]:
     """Build what the brain sees: needs, mood, closeness, known happenings, memories retrieved for ``query``."""
-    mind = esper.component_for_entity(entity, Mind)
-    relations = esper.component_for_entity(entity, Relationships)
+    mind = town.ecs.component_for_entity(entity, Mind)
+    relations = town.ecs.component_for_entity(entity, Relationships)
     scored: list[Scored] = []
     if recent:
         memories = tuple((m.id, m.text) for m in mind.memory.recent(recent))
@@ -79,17 +77,17 @@ def describe(town: Town, happening: Happening) -> str:
 
 def pass_on(town: Town, speaker: int, listener: int, key: str) -> bool:
     """Let ``speaker`` tell ``listener`` a piece of news it really holds; return whether the listener learned it."""
-    speaker_mind = esper.component_for_entity(speaker, Mind)
+    speaker_mind = town.ecs.component_for_entity(speaker, Mind)
     happening = next((h for h in speaker_mind.memory.happenings() if h.key == key), None)
     listener_id = town.resident_id(listener)
     if happening is None:
         return False
     speaker_mind.told.add((key, listener_id))
-    listener_mind = esper.component_for_entity(listener, Mind)
+    listener_mind = town.ecs.component_for_entity(listener, Mind)
     if listener_mind.memory.knows(key):
         return False
     speaker_id = town.resident_id(speaker)
-    name = esper.component_for_entity(speaker, Resident).persona.first_name
+    name = town.ecs.component_for_entity(speaker, Resident).persona.first_name
     remember(town, listener, "news", f"{name} told me: {describe(town, happening)}", source=speaker_id,
              happening=happening)
     listener_mind.told.add((key, speaker_id))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.dialogue import says_goodbye
 from agents.grounding import neutralise
 from agents.intents import TalkTo, clean_line
@@ -50,7 +48,7 @@ def spawn_player(town: Town, variant: int) -> int:
     if tile is None or not tilemap.walkable(tile):
         tile = next(iter(tilemap.places.values())).tiles[0]
     persona = player_persona()
-    entity = esper.create_entity(Resident(PLAYER_ID, persona), Position(tile[0], tile[1], tilemap.place_at(tile)),
+    entity = town.ecs.create_entity(Resident(PLAYER_ID, persona), Position(tile[0], tile[1], tilemap.place_at(tile)),
                                  Sprite(variant), Perceived(), Relationships(), new_mind(town, persona),
                                  PlayerControlled())
     town.residents[PLAYER_ID] = entity
@@ -60,11 +58,11 @@ def spawn_player(town: Town, variant: int) -> int:
 
 def step(town: Town, entity: int, dx: int, dy: int) -> bool:
     """Move the player one tile if it is open and they are not in a conversation; return whether they moved."""
-    if esper.has_component(entity, Talking) or abs(dx) + abs(dy) != 1:
+    if town.ecs.has_component(entity, Talking) or abs(dx) + abs(dy) != 1:
         return False
-    position = esper.component_for_entity(entity, Position)
+    position = town.ecs.component_for_entity(entity, Position)
     target = (position.x + dx, position.y + dy)
-    sprite = esper.component_for_entity(entity, Sprite)
+    sprite = town.ecs.component_for_entity(entity, Sprite)
     sprite.facing = {(0, 1): 0, (-1, 0): 1, (1, 0): 2, (0, -1): 3}[(dx, dy)]
     if not town.tilemap.walkable(target):
         return False
@@ -76,22 +74,22 @@ def step(town: Town, entity: int, dx: int, dy: int) -> bool:
 
 def talk(town: Town, entity: int, resident_id: str) -> str | None:
     """Start talking with a resident, through the same check as any resident's TalkTo; return why not, or None."""
-    if esper.has_component(entity, Talking):
+    if town.ecs.has_component(entity, Talking):
         return None
     reason = check(town, entity, TalkTo(resident_id))
     if reason is not None:
         return reason
     conversation = start_conversation(town, [entity, town.residents[resident_id]])
-    esper.component_for_entity(conversation, Conversation).max_turns = PLAYER_TURNS
+    town.ecs.component_for_entity(conversation, Conversation).max_turns = PLAYER_TURNS
     return None
 
 
 def say(town: Town, entity: int, text: str) -> str | None:
     """Say the player's line in their conversation (as data for the other side); return why not, or None."""
-    talking = esper.try_component(entity, Talking)
-    if talking is None or not esper.entity_exists(talking.conversation):
+    talking = town.ecs.try_component(entity, Talking)
+    if talking is None or not town.ecs.entity_exists(talking.conversation):
         return "not in a conversation"
-    conversation = esper.component_for_entity(talking.conversation, Conversation)
+    conversation = town.ecs.component_for_entity(talking.conversation, Conversation)
     if conversation.participants[conversation.speaker] != entity or conversation.waiting_for is not None:
         return "it is not your turn"
     line = neutralise(clean_line(text)[:MAX_LINE])
@@ -101,7 +99,7 @@ def say(town: Town, entity: int, text: str) -> str | None:
     partner_id = town.resident_id(partner)
     act = "greet" if conversation.turn < 2 else "farewell" if says_goodbye(line) else "chat"
     town.emit(Said(PLAYER_ID, partner_id, line, act, talking.conversation))
-    name = esper.component_for_entity(entity, Resident).persona.first_name
+    name = town.ecs.component_for_entity(entity, Resident).persona.first_name
     remember(town, partner, "observation", f"{name} said to me: \"{line}\"",
              importance=min(PLAYER_LINE_IMPORTANCE, rule_importance("observation", line)), rate=False)
     if says_goodbye(line):
@@ -115,15 +113,15 @@ def say(town: Town, entity: int, text: str) -> str | None:
 
 def leave(town: Town, entity: int) -> None:
     """End the player's conversation (they walked off or closed the chat)."""
-    talking = esper.try_component(entity, Talking)
-    if talking is not None and esper.entity_exists(talking.conversation):
-        conversation = esper.component_for_entity(talking.conversation, Conversation)
+    talking = town.ecs.try_component(entity, Talking)
+    if talking is not None and town.ecs.entity_exists(talking.conversation):
+        conversation = town.ecs.component_for_entity(talking.conversation, Conversation)
         finish_conversation(town, talking.conversation, conversation, "player left")
 
 
-def conversation_of(entity: int) -> tuple[int, Conversation] | None:
+def conversation_of(town: Town, entity: int) -> tuple[int, Conversation] | None:
     """The player's current conversation entity and state, if any."""
-    talking = esper.try_component(entity, Talking)
-    if talking is None or not esper.entity_exists(talking.conversation):
+    talking = town.ecs.try_component(entity, Talking)
+    if talking is None or not town.ecs.entity_exists(talking.conversation):
         return None
-    return talking.conversation, esper.component_for_entity(talking.conversation, Conversation)
+    return talking.conversation, town.ecs.component_for_entity(talking.conversation, Conversation)

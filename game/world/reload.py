@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import esper
-
 from agents.errors import ContentError
 from agents.persona import Persona
 from agents.persona_file import load_persona
@@ -46,39 +44,37 @@ class PersonaWatcher:
             except ContentError as exc:
                 messages.append(f"{path.name} not loaded, keeping the last good version: {exc}")
                 continue
-            with self.sim.active():
-                messages.append(self._apply(persona))
+            messages.append(self._apply(persona))
         return messages
 
     def _persona(self, resident_id: str) -> Persona:
         """The current persona of a resident."""
-        with self.sim.active():
-            return esper.component_for_entity(self.sim.town.residents[resident_id], Resident).persona
+        return self.sim.town.ecs.component_for_entity(self.sim.town.residents[resident_id], Resident).persona
 
     def _apply(self, persona: Persona) -> str:
         """Update an existing resident in place, or spawn a new one at home."""
         town = self.sim.town
         entity = town.residents.get(persona.id)
         if entity is not None:
-            esper.component_for_entity(entity, Resident).persona = persona
-            esper.component_for_entity(entity, Mind).needs.weights = dict(persona.needs)
-            relations = esper.component_for_entity(entity, Relationships)
+            self.sim.town.ecs.component_for_entity(entity, Resident).persona = persona
+            self.sim.town.ecs.component_for_entity(entity, Mind).needs.weights = dict(persona.needs)
+            relations = self.sim.town.ecs.component_for_entity(entity, Relationships)
             for other, relation in persona.relationships.items():
                 relations.closeness.setdefault(other, relation.closeness)
-            esper.component_for_entity(entity, Plan).plan = None  # the next decision plans the day again
-            esper.add_component(entity, DecisionDue("persona changed"))
+            self.sim.town.ecs.component_for_entity(entity, Plan).plan = None  # the next decision plans the day again
+            self.sim.town.ecs.add_component(entity, DecisionDue("persona changed"))
             return f"{persona.name} updated from {persona.source.name if persona.source else persona.id}"
-        entity = esper.create_entity()
+        entity = self.sim.town.ecs.create_entity()
         spot = town.claim_spot(entity, persona.home)
         if spot is None:
-            esper.delete_entity(entity)
+            self.sim.town.ecs.delete_entity(entity)
             return f"{persona.name}: home {persona.home} has no room"
         place = town.tilemap.place_at(spot)
         variant = len(town.residents) + 1
         for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant), Plan(),
                           Perceived(), Relationships({o: r.closeness for o, r in persona.relationships.items()}),
                           new_mind(town, persona), DecisionDue("start")):
-            esper.add_component(entity, component)
+            self.sim.town.ecs.add_component(entity, component)
         town.residents[persona.id] = entity
         town.emit(Spawned(persona.id, place, spot[0], spot[1]))
         return f"{persona.name} moved into {persona.home}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.intents import Continue, DoActivity, GoTo, Intent, Say, Sleep, TalkTo, Wait
 from game.world.components import (
     Activity,
@@ -24,8 +22,8 @@ from game.world.town import Town
 
 def check(town: Town, entity: int, intent: Intent) -> str | None:
     """Return why ``intent`` is not allowed for ``entity`` right now, or None when it is."""
-    position = esper.component_for_entity(entity, Position)
-    persona = esper.component_for_entity(entity, Resident).persona
+    position = town.ecs.component_for_entity(entity, Position)
+    persona = town.ecs.component_for_entity(entity, Resident).persona
     match intent:
         case GoTo(place):
             if place not in town.tilemap.places:
@@ -53,12 +51,12 @@ def _check_talk(town: Town, entity: int, person: str) -> str | None:
         return f"no resident called '{person}'"
     if other == entity:
         return "cannot talk to oneself"
-    perceived = esper.try_component(entity, Perceived)
+    perceived = town.ecs.try_component(entity, Perceived)
     if perceived is None or other not in perceived.nearby:
         return f"{person} is not near"
     if not town.available(other):
         return f"{person} is busy"
-    if town.in_cooldown(entity, person) and not esper.has_component(entity, PlayerControlled):
+    if town.in_cooldown(entity, person) and not town.ecs.has_component(entity, PlayerControlled):
         return f"talked with {person} too recently"
     return None
 
@@ -67,7 +65,7 @@ def apply(town: Town, entity: int, intent: Intent) -> None:
     """Carry out an intent that ``check`` allowed."""
     npc = town.resident_id(entity)
     now = town.clock.total_minutes
-    position = esper.component_for_entity(entity, Position)
+    position = town.ecs.component_for_entity(entity, Position)
     match intent:
         case GoTo(place):
             _start_walk(town, entity, npc, place)
@@ -82,40 +80,40 @@ def apply(town: Town, entity: int, intent: Intent) -> None:
         case Sleep(minutes):
             _start_activity(town, entity, Activity("sleep", "sleeping", now + minutes), position.place, minutes)
         case Continue():
-            activity = esper.try_component(entity, Activity)
+            activity = town.ecs.try_component(entity, Activity)
             if activity is None or activity.until <= now:
                 _start_activity(town, entity, Activity("wait", "waiting", now + 5), position.place, 5)
 
 
 def _start_walk(town: Town, entity: int, npc: str, place: str) -> None:
     """Claim a spot at ``place`` and set off along a path to it (or wait if none is found)."""
-    position = esper.component_for_entity(entity, Position)
+    position = town.ecs.component_for_entity(entity, Position)
     spot = town.claim_spot(entity, place)
     steps = town.pathfinder.path(position.tile, spot) if spot is not None else None
     if steps is None:
         town.release(entity)
         _start_activity(town, entity, Activity("wait", "waiting", town.clock.total_minutes + 5), position.place, 5)
         return
-    esper.try_remove_component(entity, Activity)
-    esper.add_component(entity, Path(steps, place))
+    town.ecs.try_remove_component(entity, Activity)
+    town.ecs.add_component(entity, Path(steps, place))
     town.emit(MoveStarted(npc, place, position.place, len(steps)))
 
 
 def _start_activity(town: Town, entity: int, activity: Activity, place: str | None, minutes: int) -> None:
     """Begin an activity and log it."""
-    esper.add_component(entity, activity)
+    town.ecs.add_component(entity, activity)
     town.emit(ActivityStarted(town.resident_id(entity), activity.kind, activity.name, place, minutes))
 
 
 def start_conversation(town: Town, members: list[int]) -> int:
     """Create a conversation between ``members`` (the first one starts it) and log it."""
-    first = esper.component_for_entity(members[0], Position)
-    conversation = esper.create_entity(Conversation(list(members), first.place, town.settings.conversation_max_turns,
+    first = town.ecs.component_for_entity(members[0], Position)
+    conversation = town.ecs.create_entity(Conversation(list(members), first.place, town.settings.conversation_max_turns,
                                                     next_tick=town.clock.tick + 1))
     for member in members:
-        esper.add_component(member, Talking(conversation))
-        esper.try_remove_component(member, Pending)
-        esper.try_remove_component(member, DecisionDue)
+        town.ecs.add_component(member, Talking(conversation))
+        town.ecs.try_remove_component(member, Pending)
+        town.ecs.try_remove_component(member, DecisionDue)
     ids = [town.resident_id(m) for m in members]
     town.emit(ConversationStarted(ids[0], ids[1], conversation, first.place))
     return conversation

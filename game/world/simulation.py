@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
-
-import esper
 
 from agents.brains import load_brain
 from agents.embeddings import Embedder, HashEmbedder
@@ -33,6 +29,7 @@ from game.world.components import (
     Talking,
 )
 from game.world.components import Path as WalkPath
+from game.world.ecs import Processor
 from game.world.events import EventLog, Spawned
 from game.world.loader import WorldDef, load_world
 from game.world.mind import Executor, InlineExecutor, MindService, ThreadExecutor
@@ -57,7 +54,7 @@ from game.world.settings import Settings
 from game.world.town import Town
 from game.world.trace import Trace
 
-SCHEDULE: tuple[Callable[[Town], esper.Processor], ...] = (
+SCHEDULE: tuple[Callable[[Town], Processor], ...] = (
     ScenarioProcessor,      # fire the scenario's timed events that are due
     ThinkingProcessor,      # send last tick's requests as one batch, collect answers
     PlanningProcessor,      # apply day plans
@@ -72,9 +69,6 @@ SCHEDULE: tuple[Callable[[Town], esper.Processor], ...] = (
     ClockProcessor,         # advance time
 )
 """The one place that states the order of a tick."""
-
-_world_names = itertools.count(1)
-
 
 @dataclass(frozen=True, slots=True)
 class ResidentState:
@@ -121,19 +115,17 @@ class Simulation:
         self.town = Town(self.world, settings, clock, rng, EventLog(clock, events_sink, keep_events),
                          MindService(executor, fallback, prepare), fallback, rng.getrandbits(63),
                          Pathfinder(self.world.tilemap.walkable), embedder or HashEmbedder(), trace or Trace())
-        self._esper_world = f"npcworld-{next(_world_names)}"
         all_plants = self.world.plants + plants
         check_plants(plants, {p.id for p in self.world.personas}, set(self.world.tilemap.places), Path("--plant"))
-        with self.active():
-            for processor in SCHEDULE:
-                esper.add_processor(processor(self.town))
-            self._spawn_residents()
-            self.town.scenario.extend(self.world.events)
-            self.player = spawn_player(self.town, len(self.world.personas)) if player else None
-            """The player's entity, when the run has one (the window does)."""
-            for plant in all_plants:
-                remember(self.town, self.town.residents[plant.npc], "news" if plant.happening else "observation",
-                         plant.text, happening=plant.happening, importance=8 if plant.happening else None)
+        for processor in SCHEDULE:
+            self.town.ecs.add_processor(processor(self.town))
+        self._spawn_residents()
+        self.town.scenario.extend(self.world.events)
+        self.player = spawn_player(self.town, len(self.world.personas)) if player else None
+        """The player's entity, when the run has one (the window does)."""
+        for plant in all_plants:
+            remember(self.town, self.town.residents[plant.npc], "news" if plant.happening else "observation",
+                     plant.text, happening=plant.happening, importance=8 if plant.happening else None)
 
     def _executor(self, brain: Brain | str | BrainSpec, threaded: bool, settings: Settings) -> Executor:
         """Inline for headless runs; a thread, or for model brains given as a spec a process, for the window."""
@@ -150,21 +142,12 @@ class Simulation:
                                   urgent_timeout=settings.chat_timeout_seconds)
         return InlineExecutor(self.brain)
 
-    @contextmanager
-    def active(self) -> Iterator[Simulation]:
-        """Make this simulation's ECS world the current one for the duration of the block."""
-        previous = esper.current_world
-        esper.switch_world(self._esper_world)
-        try:
-            yield self
-        finally:
-            esper.switch_world(previous)
-
     def _spawn_residents(self) -> None:
         """Create one entity per persona, standing at home, with a mind and a decision due."""
         town = self.town
+        ecs = town.ecs
         for variant, persona in enumerate(self.world.personas):
-            entity = esper.create_entity()
+            entity = ecs.create_entity()
             spot = town.claim_spot(entity, persona.home)
             assert spot is not None, "the loader checks that every home has a walkable tile"
             place = town.tilemap.place_at(spot)
@@ -172,7 +155,7 @@ class Simulation:
             for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant),
                               Plan(), Perceived(), Relationships(closeness), new_mind(town, persona),
                               DecisionDue("start")):
-                esper.add_component(entity, component)
+                ecs.add_component(entity, component)
             town.residents[persona.id] = entity
             town.emit(Spawned(persona.id, place, spot[0], spot[1]))
             for text, importance in persona.memories:
@@ -200,9 +183,8 @@ class Simulation:
 
     def step(self, ticks: int = 1) -> None:
         """Run ``ticks`` fixed simulation steps."""
-        with self.active():
-            for _ in range(ticks):
-                esper.process()
+        for _ in range(ticks):
+            self.town.ecs.process()
 
     def run(self, hours: float = 0, minutes: float = 0,
             progress: Callable[[int, int], None] | None = None) -> None:
@@ -226,8 +208,7 @@ class Simulation:
     def join_player(self) -> int:
         """Add the player to the town if it is not there yet; return its entity."""
         if self.player is None:
-            with self.active():
-                self.player = spawn_player(self.town, len(self.world.personas))
+            self.player = spawn_player(self.town, len(self.world.personas))
         return self.player
 
     def chat(self, resident_id: str, text: str) -> str:
@@ -241,31 +222,27 @@ class Simulation:
 
     def resident(self, resident_id: str) -> ResidentState:
         """Return a snapshot of one resident's state."""
-        with self.active():
-            entity = self.town.residents[resident_id]
-            resident = esper.component_for_entity(entity, Resident)
-            position = esper.component_for_entity(entity, Position)
-            activity = esper.try_component(entity, Activity)
-            path = esper.try_component(entity, WalkPath)
-            return ResidentState(resident.id, resident.persona.name, position.tile, position.place,
-                                 activity.name if activity else None, activity.kind if activity else None,
-                                 path.destination if path else None, esper.has_component(entity, Talking),
-                                 plan.plan if (plan := esper.try_component(entity, Plan)) else None,
-                                 resident.persona,
-                                 esper.component_for_entity(entity, Mind),
-                                 dict(esper.component_for_entity(entity, Relationships).closeness))
+        ecs = self.town.ecs
+        entity = self.town.residents[resident_id]
+        resident = ecs.component_for_entity(entity, Resident)
+        position = ecs.component_for_entity(entity, Position)
+        activity = ecs.try_component(entity, Activity)
+        path = ecs.try_component(entity, WalkPath)
+        return ResidentState(resident.id, resident.persona.name, position.tile, position.place,
+                             activity.name if activity else None, activity.kind if activity else None,
+                             path.destination if path else None, ecs.has_component(entity, Talking),
+                             plan.plan if (plan := ecs.try_component(entity, Plan)) else None,
+                             resident.persona,
+                             ecs.component_for_entity(entity, Mind),
+                             dict(ecs.component_for_entity(entity, Relationships).closeness))
 
     def residents(self) -> list[ResidentState]:
         """Return snapshots of every resident, in id order."""
         return [self.resident(rid) for rid in sorted(self.town.residents)]
 
     def close(self) -> None:
-        """Stop the brain's worker (if any) and free this simulation's ECS world."""
+        """Stop the brain's worker (if any)."""
         self.town.mind.close()
-        if self._esper_world in esper.list_worlds():
-            if esper.current_world == self._esper_world:
-                esper.switch_world("default")
-            esper.delete_world(self._esper_world)
 
     def __enter__(self) -> Simulation:
         return self

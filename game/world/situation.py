@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.persona import Persona
 from agents.protocol import Nearby, Options, Situation
 from game.world.components import Activity, Path, Perceived, Position, Resident, Talking
@@ -11,40 +9,40 @@ from game.world.town import Town
 from game.world.worldmap import Place
 
 
-def doing(entity: int) -> str:
+def doing(town: Town, entity: int) -> str:
     """Describe what an entity is doing, in a few words."""
-    if esper.has_component(entity, Talking):
+    if town.ecs.has_component(entity, Talking):
         return "talking"
-    path = esper.try_component(entity, Path)
+    path = town.ecs.try_component(entity, Path)
     if path is not None:
         return f"walking to {path.destination}"
-    activity = esper.try_component(entity, Activity)
+    activity = town.ecs.try_component(entity, Activity)
     return activity.name if activity is not None else "idle"
 
 
 def situation(town: Town, entity: int, reason: str) -> Situation:
     """Build the Situation of a resident from the world as it is now."""
-    position = esper.component_for_entity(entity, Position)
-    perceived = esper.try_component(entity, Perceived)
+    position = town.ecs.component_for_entity(entity, Position)
+    perceived = town.ecs.try_component(entity, Perceived)
     nearby = []
     for other in sorted(perceived.nearby if perceived else ()):
-        if esper.entity_exists(other):
-            resident = esper.component_for_entity(other, Resident)
-            nearby.append(Nearby(resident.id, resident.persona.name, doing(other)))
+        if town.ecs.entity_exists(other):
+            resident = town.ecs.component_for_entity(other, Resident)
+            nearby.append(Nearby(resident.id, resident.persona.name, doing(town, other)))
     clock = town.clock
     place = town.tilemap.places.get(position.place) if position.place else None
     return Situation(clock.day, clock.weekday, clock.minute_of_day, position.place,
-                     place.label if place else "outdoors", doing(entity), tuple(nearby), reason)
+                     place.label if place else "outdoors", doing(town, entity), tuple(nearby), reason)
 
 
 def options(town: Town, entity: int) -> Options:
     """Build the Options of a resident: places it can reach, people it may talk to, whether it may sleep."""
-    resident = esper.component_for_entity(entity, Resident)
-    position = esper.component_for_entity(entity, Position)
-    perceived = esper.try_component(entity, Perceived)
+    resident = town.ecs.component_for_entity(entity, Resident)
+    position = town.ecs.component_for_entity(entity, Position)
+    perceived = town.ecs.try_component(entity, Perceived)
     people = []
     for other in sorted(perceived.nearby if perceived else ()):
-        if esper.entity_exists(other) and town.available(other):
+        if town.ecs.entity_exists(other) and town.available(other):
             other_id = town.resident_id(other)
             if not town.in_cooldown(entity, other_id):
                 people.append(other_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import esper
-
 from game.world.components import Conversation, DecisionDue, Mind, PlayerControlled, Relationships, Resident, Talking
 from game.world.events import ConversationEnded, RelationshipChanged
 from game.world.minds import remember
@@ -24,17 +22,17 @@ def closeness_change(closeness: float, turns: int, sociability: float) -> float:
 
 def finish_conversation(town: Town, entity: int, conversation: Conversation, reason: str) -> None:
     """End a conversation: both remember it, grow closer, feel better; cooldowns start; each decides again."""
-    members = [m for m in conversation.participants if esper.entity_exists(m)]
+    members = [m for m in conversation.participants if town.ecs.entity_exists(m)]
     ids = [town.resident_id(m) for m in members]
     now = town.clock.total_minutes
     place = town.tilemap.places.get(conversation.place or "")
     where = place.label if place else "outdoors"
-    with_player = any(esper.has_component(m, PlayerControlled) for m in members)
+    with_player = any(town.ecs.has_component(m, PlayerControlled) for m in members)
     for member in members:
-        esper.try_remove_component(member, Talking)
-        persona = esper.component_for_entity(member, Resident).persona
-        relations = esper.component_for_entity(member, Relationships)
-        mind = esper.component_for_entity(member, Mind)
+        town.ecs.try_remove_component(member, Talking)
+        persona = town.ecs.component_for_entity(member, Resident).persona
+        relations = town.ecs.component_for_entity(member, Relationships)
+        mind = town.ecs.component_for_entity(member, Mind)
         for other, other_entity in zip(ids, members, strict=True):
             if other_entity == member:
                 continue
@@ -50,17 +48,17 @@ def finish_conversation(town: Town, entity: int, conversation: Conversation, rea
                 remember(town, member, "conversation", _summary(town, conversation, persona.id, other),
                          importance=PLAYER_LINE_IMPORTANCE if with_player else None, rate=not with_player)
         del mind.talks[:-TALKS_KEPT]
-        if not esper.has_component(member, PlayerControlled):
-            esper.add_component(member, DecisionDue("conversation_ended"))
+        if not town.ecs.has_component(member, PlayerControlled):
+            town.ecs.add_component(member, DecisionDue("conversation_ended"))
     if len(ids) >= 2:
         town.emit(ConversationEnded(ids[0], ids[1], entity, conversation.turn, reason))
-    esper.delete_entity(entity)
+    town.ecs.delete_entity(entity)
 
 
 def _summary(town: Town, conversation: Conversation, own: str, other: str) -> str:
     """One line that remembers a conversation: with whom, where, and what the other said that stood out."""
     entity = town.residents[other]
-    name = esper.component_for_entity(entity, Resident).persona.first_name
+    name = town.ecs.component_for_entity(entity, Resident).persona.first_name
     place = town.tilemap.places.get(conversation.place or "")
     where = place.label if place else "outdoors"
     theirs = [line for speaker, line in conversation.history if speaker == other]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.plans import DayPlan, routine_plan
 from agents.protocol import Acquaintance, News, Talked, TalkFacts
 from game.world.components import Mind, Plan, PlayerControlled, Relationships, Resident
@@ -16,14 +14,14 @@ TALK_MEMORY_DAYS = 3
 
 def talk_facts(town: Town, entity: int, partner: int) -> TalkFacts:
     """Gather the facts a conversation between ``entity`` and ``partner`` may draw on, from ``entity``'s side."""
-    resident = esper.component_for_entity(entity, Resident)
+    resident = town.ecs.component_for_entity(entity, Resident)
     persona = resident.persona
     places = town.tilemap.places
     workplace = places[persona.workplace].label if persona.workplace in places else ""
     public = tuple((p.id, p.label) for p in sorted(places.values(), key=lambda p: p.label)
                    if p.kind != "home" and p.tiles)
     home = ((persona.home, "home"),) if persona.home in places else ()
-    plan = esper.try_component(entity, Plan)
+    plan = town.ecs.try_component(entity, Plan)
     clock = town.clock
     return TalkFacts(town.world.name, workplace, public + home, _people(town, entity), _talks(town, entity),
                      plan.plan if plan is not None and plan.plan is not None and plan.plan.day == clock.day else None,
@@ -32,7 +30,7 @@ def talk_facts(town: Town, entity: int, partner: int) -> TalkFacts:
 
 def tomorrow_plan(town: Town, entity: int) -> DayPlan:
     """The routine the resident will follow tomorrow (the scripted planner's draw for that day)."""
-    persona = esper.component_for_entity(entity, Resident).persona
+    persona = town.ecs.component_for_entity(entity, Resident).persona
     clock = town.clock
     return routine_plan(persona, clock.day + 1, (clock.weekday + 1) % 7, town.plan_seed,
                         town.settings.routine_jitter_minutes)
@@ -40,13 +38,13 @@ def tomorrow_plan(town: Town, entity: int) -> DayPlan:
 
 def about(town: Town, entity: int, viewer: int | None = None) -> str:
     """Who someone is, in a few words ("the baker at Quinn's Bakery", "a newcomer to town")."""
-    persona = esper.component_for_entity(entity, Resident).persona
-    if esper.has_component(entity, PlayerControlled):
+    persona = town.ecs.component_for_entity(entity, Resident).persona
+    if town.ecs.has_component(entity, PlayerControlled):
         return "a newcomer to town, a real person exploring it"
     place = town.tilemap.places.get(persona.workplace or "")
     work = f"the {persona.occupation}" + (f" at {place.label}" if place is not None else "")
     if viewer is not None:
-        note = esper.component_for_entity(viewer, Resident).persona.relationships.get(persona.id)
+        note = town.ecs.component_for_entity(viewer, Resident).persona.relationships.get(persona.id)
         if note is not None and note.note:
             return f"{note.note}; {work}"
     return work
@@ -54,15 +52,15 @@ def about(town: Town, entity: int, viewer: int | None = None) -> str:
 
 def _people(town: Town, entity: int) -> tuple[Acquaintance, ...]:
     """Everyone the resident has a closeness with or a note about, closest first."""
-    persona = esper.component_for_entity(entity, Resident).persona
-    closeness = esper.component_for_entity(entity, Relationships).closeness
+    persona = town.ecs.component_for_entity(entity, Resident).persona
+    closeness = town.ecs.component_for_entity(entity, Relationships).closeness
     known = sorted(set(closeness) | set(persona.relationships))
     people = []
     for other_id in known:
         other = town.residents.get(other_id)
-        if other is None or not esper.entity_exists(other):
+        if other is None or not town.ecs.entity_exists(other):
             continue
-        other_persona = esper.component_for_entity(other, Resident).persona
+        other_persona = town.ecs.component_for_entity(other, Resident).persona
         relation = persona.relationships.get(other_id)
         people.append(Acquaintance(other_id, other_persona.name, round(closeness.get(other_id, 0.0), 2),
                                    relation.note if relation is not None else "", about(town, other)))
@@ -71,27 +69,27 @@ def _people(town: Town, entity: int) -> tuple[Acquaintance, ...]:
 
 def _talks(town: Town, entity: int) -> tuple[Talked, ...]:
     """Conversations since the start of yesterday, oldest first."""
-    mind = esper.component_for_entity(entity, Mind)
+    mind = town.ecs.component_for_entity(entity, Mind)
     since = (town.clock.day - 1 - town.clock.start_day) * 24 * 60
     talks = []
     for minute, other_id, place in mind.talks:
         other = town.residents.get(other_id)
-        if minute < since or other is None or not esper.entity_exists(other):
+        if minute < since or other is None or not town.ecs.entity_exists(other):
             continue
-        name = esper.component_for_entity(other, Resident).persona.name
+        name = town.ecs.component_for_entity(other, Resident).persona.name
         talks.append(Talked(town.clock.start_day + minute // (24 * 60), minute % (24 * 60), name, place))
     return tuple(talks)
 
 
 def _news(town: Town, entity: int) -> tuple[News, ...]:
     """Happenings the resident knows of, from yesterday on, with who told it."""
-    mind = esper.component_for_entity(entity, Mind)
+    mind = town.ecs.component_for_entity(entity, Mind)
     seen: dict[str, News] = {}
     for memory in mind.memory.memories:
         happening = memory.happening
         if happening is None or happening.key in seen or happening.day < town.clock.day - 1:
             continue
         source = town.residents.get(memory.source or "")
-        name = esper.component_for_entity(source, Resident).persona.name if source is not None else ""
+        name = town.ecs.component_for_entity(source, Resident).persona.name if source is not None else ""
         seen[happening.key] = News(happening.key, describe(town, happening), happening, name)
     return tuple(seen.values())

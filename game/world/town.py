@@ -1,16 +1,15 @@
-"""The town: shared state that every processor reads (clock, map, seeded generator, log, minds)."""
+"""The town: the state every processor shares (its entities, clock, map, seeded generator, log, minds)."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 
-import esper
-
 from agents.embeddings import Embedder
 from agents.protocol import FallbackPolicy
 from game.world.clock import GameClock
 from game.world.components import Activity, Path, Relationships, Resident, Talking
+from game.world.ecs import Entities
 from game.world.events import Event, EventLog
 from game.world.loader import WorldDef
 from game.world.mind import MindService
@@ -23,7 +22,7 @@ from game.world.worldmap import Tile, TileMap
 
 @dataclass(slots=True)
 class Town:
-    """Everything processors share; the only random generator of a run lives here."""
+    """Everything processors share; the town owns its entities, and the only random generator of a run lives here."""
 
     world: WorldDef
     settings: Settings
@@ -37,6 +36,8 @@ class Town:
     pathfinder: Pathfinder
     embedder: Embedder
     trace: Trace
+    ecs: Entities = field(default_factory=Entities)
+    """This town's entities and components, and the processors of its tick (no other town sees them)."""
     residents: dict[str, int] = field(default_factory=dict)
     """Resident id -> entity."""
     claims: dict[Tile, int] = field(default_factory=dict)
@@ -57,7 +58,7 @@ class Town:
 
     def resident_id(self, entity: int) -> str:
         """Return the resident id of an entity."""
-        return esper.component_for_entity(entity, Resident).id
+        return self.ecs.component_for_entity(entity, Resident).id
 
     def claim_spot(self, entity: int, place: str) -> Tile | None:
         """Pick a free walkable tile of ``place`` for ``entity`` (seeded), release its old one, claim it."""
@@ -77,14 +78,14 @@ class Town:
 
     def available(self, entity: int) -> bool:
         """Return whether a resident could start a conversation now (awake, standing, not talking)."""
-        if esper.has_component(entity, Talking) or esper.has_component(entity, Path):
+        if self.ecs.has_component(entity, Talking) or self.ecs.has_component(entity, Path):
             return False
-        activity = esper.try_component(entity, Activity)
+        activity = self.ecs.try_component(entity, Activity)
         return activity is None or activity.kind != "sleep"
 
     def in_cooldown(self, entity: int, other_id: str) -> bool:
         """Return whether ``entity`` talked with ``other_id`` too recently to start again."""
-        relations = esper.try_component(entity, Relationships)
+        relations = self.ecs.try_component(entity, Relationships)
         if relations is None or other_id not in relations.last_talk:
             return False
         since = self.clock.total_minutes - relations.last_talk[other_id]

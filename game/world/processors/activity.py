@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import esper
-
 from game.world.components import Activity, DecisionDue, Talking
+from game.world.ecs import Processor
 from game.world.town import Town
 
 
-class ActivityProcessor(esper.Processor):
+class ActivityProcessor(Processor):
     """Watches activity timers (paused while a resident talks)."""
 
     def __init__(self, town: Town):
@@ -17,7 +16,7 @@ class ActivityProcessor(esper.Processor):
     def process(self) -> None:
         """Remove finished activities and mark a decision due."""
         now = self.town.clock.total_minutes
-        for entity, activity in esper.get_component(Activity):
-            if activity.until <= now and not esper.has_component(entity, Talking):
-                esper.remove_component(entity, Activity)
-                esper.add_component(entity, DecisionDue("activity_ended"))
+        for entity, activity in self.town.ecs.get_component(Activity):
+            if activity.until <= now and not self.town.ecs.has_component(entity, Talking):
+                self.town.ecs.remove_component(entity, Activity)
+                self.town.ecs.add_component(entity, DecisionDue("activity_ended"))

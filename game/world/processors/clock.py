@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import esper
-
+from game.world.ecs import Processor
 from game.world.town import Town
 
 
-class ClockProcessor(esper.Processor):
+class ClockProcessor(Processor):
     """Moves time forward."""
 
     def __init__(self, town: Town):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.dialogue import parse_line
 from agents.focus import focused
 from agents.protocol import Dialogue, Request
 from game.world.components import Conversation, Mind, Perceived, PlayerControlled, ReplanDue, Resident, Talking
+from game.world.ecs import Processor
 from game.world.events import Said
 from game.world.minds import pass_on, remember, view
 from game.world.situation import situation
@@ -30,7 +29,7 @@ class RoundRobin:
         return (conversation.speaker + 1) % len(conversation.participants)
 
 
-class ConversationProcessor(esper.Processor):
+class ConversationProcessor(Processor):
     """Runs every conversation one line at a time through the brains."""
 
     def __init__(self, town: Town, policy: RoundRobin | None = None):
@@ -40,7 +39,7 @@ class ConversationProcessor(esper.Processor):
     def process(self) -> None:
         """Say the lines that came back, then ask for the next ones that are due."""
         town = self.town
-        waiting = {c.waiting_for: (e, c) for e, c in esper.get_component(Conversation) if c.waiting_for is not None}
+        waiting = {c.waiting_for: (e, c) for e, c in town.ecs.get_component(Conversation) if c.waiting_for is not None}
         for request, answer in town.mind.take("converse"):
             if request.id in waiting:
                 entity, conversation = waiting[request.id]
@@ -48,20 +47,20 @@ class ConversationProcessor(esper.Processor):
                 town.trace.record(town.clock.tick, request, answer, conversation.history[-1][1], True,
                                   to=request.dialogue.partner if request.dialogue else None,
                                   news=conversation.last_news)
-        for entity, conversation in sorted(esper.get_component(Conversation), key=lambda pair: pair[0]):
+        for entity, conversation in sorted(town.ecs.get_component(Conversation), key=lambda pair: pair[0]):
             if (conversation.waiting_for is None and town.clock.tick >= conversation.next_tick
-                    and esper.entity_exists(entity)):
+                    and town.ecs.entity_exists(entity)):
                 self._ask(entity, conversation)
 
     def _ask(self, entity: int, conversation: Conversation) -> None:
         """Queue a request for the current speaker's next line."""
         town = self.town
         members = conversation.participants
-        if not all(esper.entity_exists(m) for m in members):
+        if not all(town.ecs.entity_exists(m) for m in members):
             finish_conversation(town, entity, conversation, "someone left")
             return
         speaker = members[conversation.speaker]
-        if esper.has_component(speaker, PlayerControlled):  # the player speaks through the chat box (game.player.say)
+        if town.ecs.has_component(speaker, PlayerControlled):  # the player speaks through the chat box (player.say)
             if conversation.warmed != conversation.turn:  # while the player types, the resident's model prefills
                 conversation.warmed = conversation.turn
                 town.mind.warm(self._request(entity, conversation, members[(conversation.speaker + 1) % len(members)],
@@ -77,8 +76,8 @@ class ConversationProcessor(esper.Processor):
                  warm: bool = False) -> Request:
         """The request for ``speaker``'s next line to ``partner`` (a warm-up neither retrieves nor draws)."""
         town = self.town
-        partner_resident = esper.component_for_entity(partner, Resident)
-        resident = esper.component_for_entity(speaker, Resident)
+        partner_resident = town.ecs.component_for_entity(partner, Resident)
+        resident = town.ecs.component_for_entity(speaker, Resident)
         dialogue = Dialogue(entity, partner_resident.id, partner_resident.persona.name, conversation.turn,
                             conversation.max_turns, conversation.closing, tuple(conversation.history))
         query = None if warm else _query(conversation, partner_resident, resident)
@@ -87,7 +86,7 @@ class ConversationProcessor(esper.Processor):
         request = Request(0 if warm else town.mind.next_id(), "converse", resident.id, resident.persona,
                           situation(town, speaker, "conversation"), 0 if warm else town.rng.getrandbits(63),
                           dialogue=dialogue, mind=mind, facts=talk_facts(town, speaker, partner),
-                          urgent=esper.has_component(partner, PlayerControlled))
+                          urgent=town.ecs.has_component(partner, PlayerControlled))
         if not warm:
             town.trace.retrieved(request.id, scored)
             if request.urgent:  # the player asked something: the facts it asks about go right above it
@@ -116,7 +115,7 @@ class ConversationProcessor(esper.Processor):
         conversation.speaker = self.policy.next_speaker(conversation)
         seconds = max(3.0, len(line.split()) / WORDS_PER_SECOND)
         conversation.next_tick = town.clock.tick + town.clock.minutes_to_ticks(seconds / 60)
-        with_player = any(esper.has_component(m, PlayerControlled) for m in conversation.participants)
+        with_player = any(town.ecs.has_component(m, PlayerControlled) for m in conversation.participants)
         if conversation.closing or conversation.turn >= conversation.max_turns:
             finish_conversation(town, entity, conversation, "goodbye" if conversation.closing or end else "turn limit")
         elif end and not with_player:  # a player's talk ends when the player says goodbye or walks off
@@ -125,12 +124,12 @@ class ConversationProcessor(esper.Processor):
     def _overheard(self, speaker: int, conversation: Conversation, speaker_id: str, partner: str, line: str) -> None:
         """Residents near the speaker, awake and not in the conversation, note what they heard."""
         town = self.town
-        perceived = esper.component_for_entity(speaker, Perceived)
-        name = esper.component_for_entity(speaker, Resident).persona.first_name
+        perceived = town.ecs.component_for_entity(speaker, Perceived)
+        name = town.ecs.component_for_entity(speaker, Resident).persona.first_name
         for other in sorted(perceived.nearby):
-            if other in conversation.participants or not esper.entity_exists(other):
+            if other in conversation.participants or not town.ecs.entity_exists(other):
                 continue
-            if town.available(other) or esper.has_component(other, Talking):
+            if town.available(other) or town.ecs.has_component(other, Talking):
                 remember(town, other, "observation", f"Heard {name} say to {partner.split(maxsplit=1)[0]}: \"{line}\"")
 
 
@@ -144,7 +143,7 @@ def _query(conversation: Conversation, partner: Resident, resident: Resident) ->
 
 def _replan_if_today(town: Town, listener: int, key: str) -> None:
     """News of a happening later today is salient: the listener will make its plan again."""
-    mind = esper.component_for_entity(listener, Mind)
+    mind = town.ecs.component_for_entity(listener, Mind)
     happening = next((h for h in mind.memory.happenings() if h.key == key), None)
     if happening is not None and happening.day == town.clock.day:
-        esper.add_component(listener, ReplanDue("news"))
+        town.ecs.add_component(listener, ReplanDue("news"))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.protocol import Request
 from game.world.components import DecisionDue, Path, Pending, Plan, PlayerControlled, ReplanDue, Resident, Talking
+from game.world.ecs import Processor
 from game.world.events import PlanMade
 from game.world.minds import view
 from game.world.situation import options, situation
@@ -18,7 +17,7 @@ NEEDS = ("energy", "hunger")
 """Replan reasons that fit a block into today's plan instead of asking for a new one."""
 
 
-class DecisionProcessor(esper.Processor):
+class DecisionProcessor(Processor):
     """Turns DecisionDue and ReplanDue markers into requests; without today's plan, a resident plans first."""
 
     def __init__(self, town: Town):
@@ -29,25 +28,25 @@ class DecisionProcessor(esper.Processor):
         town = self.town
         if town.clock.tick > 0 and town.clock.seconds % 86_400 < town.clock.tick_seconds:
             # midnight: everyone plans the new day, so a model answers all of them in one batch
-            for entity, _ in esper.get_component(Plan):
-                if not esper.has_component(entity, PlayerControlled):
-                    esper.add_component(entity, ReplanDue(NEW_DAY))
-        for entity, (replan, resident) in sorted(esper.get_components(ReplanDue, Resident), key=lambda p: p[0]):
-            if not esper.has_component(entity, Pending) and not esper.has_component(entity, Talking):
-                esper.remove_component(entity, ReplanDue)
-                plan = esper.try_component(entity, Plan)
+            for entity, _ in town.ecs.get_component(Plan):
+                if not town.ecs.has_component(entity, PlayerControlled):
+                    town.ecs.add_component(entity, ReplanDue(NEW_DAY))
+        for entity, (replan, resident) in sorted(town.ecs.get_components(ReplanDue, Resident), key=lambda p: p[0]):
+            if not town.ecs.has_component(entity, Pending) and not town.ecs.has_component(entity, Talking):
+                town.ecs.remove_component(entity, ReplanDue)
+                plan = town.ecs.try_component(entity, Plan)
                 if replan.reason in NEEDS and plan is not None and plan.plan is not None \
                         and plan.plan.day == town.clock.day:
                     self._fit(entity, resident, plan, replan.reason)
                     continue
-                esper.try_remove_component(entity, DecisionDue)
+                town.ecs.try_remove_component(entity, DecisionDue)
                 self._plan(entity, resident, f"replan:{replan.reason}")
-        due = sorted(esper.get_components(DecisionDue, Resident, Plan), key=lambda p: p[0])
+        due = sorted(town.ecs.get_components(DecisionDue, Resident, Plan), key=lambda p: p[0])
         for entity, (decision, resident, plan) in due:
-            if esper.has_component(entity, Pending) or esper.has_component(entity, Talking):
+            if town.ecs.has_component(entity, Pending) or town.ecs.has_component(entity, Talking):
                 continue
-            esper.remove_component(entity, DecisionDue)
-            if esper.has_component(entity, Path):
+            town.ecs.remove_component(entity, DecisionDue)
+            if town.ecs.has_component(entity, Path):
                 continue
             if plan.plan is None or plan.plan.day != town.clock.day:
                 self._plan(entity, resident, decision.reason)
@@ -64,7 +63,7 @@ class DecisionProcessor(esper.Processor):
         plan.source = f"{plan.source or 'brain'}+{need}"
         blocks = tuple(f"{b.start // 60:02d}:{b.start % 60:02d} {b.kind} @{b.place}" for b in plan.plan.blocks)
         town.emit(PlanMade(resident.id, plan.plan.day, blocks, plan.source))
-        esper.add_component(entity, DecisionDue(sit.reason))
+        town.ecs.add_component(entity, DecisionDue(sit.reason))
 
     def _plan(self, entity: int, resident: Resident, reason: str) -> None:
         """Ask for today's plan, with the needs, happenings and memories that bear on it."""
@@ -75,7 +74,7 @@ class DecisionProcessor(esper.Processor):
                                         options=options(town, entity), jitter=town.settings.routine_jitter_minutes,
                                         mind=mind))
         town.trace.retrieved(request.id, scored)
-        esper.add_component(entity, Pending(request.id))
+        town.ecs.add_component(entity, Pending(request.id))
 
     def _decide(self, entity: int, resident: Resident, plan: Plan, reason: str) -> None:
         """Ask what to do now, with the situation, the options and the memories it calls up."""
@@ -89,4 +88,4 @@ class DecisionProcessor(esper.Processor):
                                         town.rng.getrandbits(63), options=options(town, entity), plan=plan.plan,
                                         mind=mind))
         town.trace.retrieved(request.id, scored)
-        esper.add_component(entity, Pending(request.id))
+        town.ecs.add_component(entity, Pending(request.id))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.intents import Fallback, Intent, Wait, intent_to_json, parse_intent
 from agents.protocol import Request
 from game.world.components import Mind, Pending, Talking
+from game.world.ecs import Processor
 from game.world.events import IntentRejected
 from game.world.resolve import apply, check
 from game.world.town import Town
 
 
-class IntentProcessor(esper.Processor):
+class IntentProcessor(Processor):
     """Turns each fresh decision answer into a change of the world, through validation."""
 
     def __init__(self, town: Town):
@@ -23,12 +22,12 @@ class IntentProcessor(esper.Processor):
         town = self.town
         for request, answer in town.mind.take("decide"):
             entity = town.residents.get(request.npc)
-            if entity is None or not esper.entity_exists(entity):
+            if entity is None or not town.ecs.entity_exists(entity):
                 continue
-            pending = esper.try_component(entity, Pending)
-            if pending is None or pending.request_id != request.id or esper.has_component(entity, Talking):
+            pending = town.ecs.try_component(entity, Pending)
+            if pending is None or pending.request_id != request.id or town.ecs.has_component(entity, Talking):
                 continue
-            esper.remove_component(entity, Pending)
+            town.ecs.remove_component(entity, Pending)
             proposed = parse_intent(answer.text)
             applied, reason = self.resolve(entity, request, proposed)
             town.trace.record(town.clock.tick, request, answer, _describe(proposed), reason is None, reason=reason,
@@ -49,7 +48,7 @@ class IntentProcessor(esper.Processor):
                 apply(town, entity, proposed)
                 return proposed, None
             town.emit(IntentRejected(request.npc, intent_to_json(proposed), reason))
-        esper.component_for_entity(entity, Mind).emotion.nudge(-0.03)
+        town.ecs.component_for_entity(entity, Mind).emotion.nudge(-0.03)
         backup = parse_intent(town.fallback.answer(request))
         if isinstance(backup, Fallback) or check(town, entity, backup) is not None:
             backup = Wait(5)

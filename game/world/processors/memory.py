@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.protocol import Request
 from agents.reflection import parse_importance, parse_insights
 from game.world.components import Mind, PlayerControlled, Resident
+from game.world.ecs import Processor
 from game.world.minds import remember, view
 from game.world.situation import situation
 from game.world.town import Town
@@ -15,7 +14,7 @@ REFLECT_ON = 30
 """How many recent memories a reflection looks at."""
 
 
-class MemoryProcessor(esper.Processor):
+class MemoryProcessor(Processor):
     """Rates memories and turns accumulated importance into reflections that cite their sources."""
 
     def __init__(self, town: Town):
@@ -26,10 +25,10 @@ class MemoryProcessor(esper.Processor):
         town = self.town
         for request, answer in town.mind.take("importance"):
             entity, memory_id = town.ratings.pop(request.id, (None, None))
-            if entity is None or memory_id is None or not esper.entity_exists(entity):
+            if entity is None or memory_id is None or not town.ecs.entity_exists(entity):
                 continue  # stale: nobody is waiting for this rating
             rating = parse_importance(answer.text)
-            memory = esper.component_for_entity(entity, Mind).memory.get(memory_id)
+            memory = town.ecs.component_for_entity(entity, Mind).memory.get(memory_id)
             if memory is not None and rating is not None:
                 memory.importance = rating
             town.trace.record(town.clock.tick, request, answer, rating, rating is not None,
@@ -37,8 +36,8 @@ class MemoryProcessor(esper.Processor):
         for request, answer in town.mind.take("reflect"):
             self._reflected(request, answer.text)
             town.trace.record(town.clock.tick, request, answer, answer.text, True)
-        for entity, (mind, resident) in sorted(esper.get_components(Mind, Resident), key=lambda p: p[0]):
-            if esper.has_component(entity, PlayerControlled):
+        for entity, (mind, resident) in sorted(town.ecs.get_components(Mind, Resident), key=lambda p: p[0]):
+            if town.ecs.has_component(entity, PlayerControlled):
                 continue
             if mind.reflecting is None and mind.importance_since_reflection >= town.settings.reflection_threshold:
                 mind_view, _ = view(town, entity, None, recent=REFLECT_ON)
@@ -50,9 +49,9 @@ class MemoryProcessor(esper.Processor):
         """Store the insights of a reflection as memories that cite what they came from."""
         town = self.town
         entity = town.residents.get(request.npc)
-        if entity is None or not esper.entity_exists(entity):
+        if entity is None or not town.ecs.entity_exists(entity):
             return
-        mind = esper.component_for_entity(entity, Mind)
+        mind = town.ecs.component_for_entity(entity, Mind)
         if mind.reflecting != request.id:
             return
         mind.reflecting = None

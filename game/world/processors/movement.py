@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import esper
-
 from game.world.components import DecisionDue, Path, Position, Resident, Sprite
+from game.world.ecs import Processor
 from game.world.events import Arrived
 from game.world.town import Town
 
@@ -12,7 +11,7 @@ FACINGS = {(0, 1): 0, (-1, 0): 1, (1, 0): 2, (0, -1): 3}
 """Step direction -> sprite facing (down, left, right, up)."""
 
 
-class MovementProcessor(esper.Processor):
+class MovementProcessor(Processor):
     """Advances each walker by its share of tiles this tick; logs arrival and asks for a new decision."""
 
     def __init__(self, town: Town):
@@ -22,10 +21,10 @@ class MovementProcessor(esper.Processor):
     def process(self) -> None:
         """Move every walker; clear the trails of those standing still."""
         town = self.town
-        for entity, position in esper.get_component(Position):
-            if position.trail and not esper.has_component(entity, Path):
+        for entity, position in town.ecs.get_component(Position):
+            if position.trail and not town.ecs.has_component(entity, Path):
                 position.trail = ()
-        for entity, (position, path) in sorted(esper.get_components(Position, Path), key=lambda p: p[0]):
+        for entity, (position, path) in sorted(town.ecs.get_components(Position, Path), key=lambda p: p[0]):
             trail = [position.tile]
             path.budget += self.tiles_per_tick
             while path.budget >= 1.0 and path.steps:
@@ -35,7 +34,7 @@ class MovementProcessor(esper.Processor):
                     break
                 path.steps.pop(0)
                 path.budget -= 1.0
-                sprite = esper.try_component(entity, Sprite)
+                sprite = town.ecs.try_component(entity, Sprite)
                 if sprite is not None:
                     sprite.facing = FACINGS.get((step[0] - position.x, step[1] - position.y), sprite.facing)
                 position.x, position.y = step
@@ -43,7 +42,7 @@ class MovementProcessor(esper.Processor):
                 trail.append(step)
             position.trail = tuple(trail)
             if not path.steps:
-                esper.remove_component(entity, Path)
-                npc = esper.component_for_entity(entity, Resident).id
+                town.ecs.remove_component(entity, Path)
+                npc = town.ecs.component_for_entity(entity, Resident).id
                 town.emit(Arrived(npc, position.place or path.destination, position.x, position.y))
-                esper.add_component(entity, DecisionDue("arrived"))
+                town.ecs.add_component(entity, DecisionDue("arrived"))

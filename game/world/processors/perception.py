@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import esper
-
 from game.world.components import Activity, DecisionDue, Mind, Pending, Perceived, PlayerControlled, Position, Resident
+from game.world.ecs import Processor
 from game.world.minds import remember
 from game.world.situation import doing
 from game.world.town import Town
 
 
-class PerceptionProcessor(esper.Processor):
+class PerceptionProcessor(Processor):
     """Updates each resident's Perceived sets with a spatial hash; someone newly near and free is a decision point."""
 
     def __init__(self, town: Town):
@@ -23,7 +22,7 @@ class PerceptionProcessor(esper.Processor):
         """Recompute who is near whom and mark meetings."""
         town, radius = self.town, self.radius
         cells: dict[tuple[int, int], list[tuple[int, Position]]] = defaultdict(list)
-        everyone = sorted(esper.get_components(Position, Resident, Perceived), key=lambda p: p[0])
+        everyone = sorted(self.town.ecs.get_components(Position, Resident, Perceived), key=lambda p: p[0])
         for entity, (position, _, _) in everyone:
             cells[(position.x // radius, position.y // radius)].append((entity, position))
         for entity, (position, _resident, perceived) in everyone:
@@ -38,29 +37,29 @@ class PerceptionProcessor(esper.Processor):
             free = frozenset(other for other in near if town.available(other))
             met = sorted(free - perceived.free)
             perceived.nearby, perceived.free = frozenset(near), free
-            if met and self._free(entity) and not esper.has_component(entity, PlayerControlled):
+            if met and self._free(entity) and not self.town.ecs.has_component(entity, PlayerControlled):
                 for other in met:
                     other_id = town.resident_id(other)
                     if not town.in_cooldown(entity, other_id):
-                        esper.add_component(entity, DecisionDue(f"met:{other_id}"))
+                        self.town.ecs.add_component(entity, DecisionDue(f"met:{other_id}"))
                         break
 
     def _observe(self, entity: int, position: Position, newcomers: list[int]) -> None:
         """Note in memory the people newly in view and what they are doing (once per observation gap each)."""
         town = self.town
-        activity = esper.try_component(entity, Activity)
+        activity = town.ecs.try_component(entity, Activity)
         if not newcomers or (activity is not None and activity.kind == "sleep"):
             return
-        mind = esper.component_for_entity(entity, Mind)
+        mind = town.ecs.component_for_entity(entity, Mind)
         now = town.clock.total_minutes
         place = town.tilemap.places.get(position.place or "")
         where = place.label if place else "outdoors"
         for other in newcomers:
-            resident = esper.component_for_entity(other, Resident)
+            resident = town.ecs.component_for_entity(other, Resident)
             if now - mind.last_seen.get(resident.id, -10**9) < town.settings.observation_gap_minutes:
                 continue
             mind.last_seen[resident.id] = now
-            remember(town, entity, "observation", f"Saw {resident.persona.name} {doing(other)} at {where}")
+            remember(town, entity, "observation", f"Saw {resident.persona.name} {doing(town, other)} at {where}")
 
     def _sees(self, a: Position, b: Position) -> bool:
         """Return whether a resident at ``a`` notices one at ``b``: within the radius, and in the same place."""
@@ -70,5 +69,5 @@ class PerceptionProcessor(esper.Processor):
 
     def _free(self, entity: int) -> bool:
         """Return whether a resident may be distracted now (available, not already deciding)."""
-        return (self.town.available(entity) and not esper.has_component(entity, Pending)
-                and not esper.has_component(entity, DecisionDue))
+        return (self.town.available(entity) and not self.town.ecs.has_component(entity, Pending)
+                and not self.town.ecs.has_component(entity, DecisionDue))

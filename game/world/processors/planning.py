@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.plans import parse_plan, plan_problem
 from game.world.components import Activity, DecisionDue, Pending, Plan
+from game.world.ecs import Processor
 from game.world.events import IntentRejected, PlanMade
 from game.world.minds import remember
 from game.world.processors.decisions import NEW_DAY
 from game.world.town import Town
 
 
-class PlanningProcessor(esper.Processor):
+class PlanningProcessor(Processor):
     """Applies plan answers; a plan that does not parse, names unknown places or leaves hours unplanned is replaced.
 
     The scripted planner is the routine with known happenings and urgent needs fitted in, so a brain that
@@ -27,12 +26,12 @@ class PlanningProcessor(esper.Processor):
         town = self.town
         for request, answer in town.mind.take("plan"):
             entity = town.residents.get(request.npc)
-            if entity is None or not esper.entity_exists(entity):
+            if entity is None or not town.ecs.entity_exists(entity):
                 continue
-            pending = esper.try_component(entity, Pending)
+            pending = town.ecs.try_component(entity, Pending)
             if pending is None or pending.request_id != request.id:
                 continue
-            esper.remove_component(entity, Pending)
+            town.ecs.remove_component(entity, Pending)
             sit = request.situation
             plan = parse_plan(answer.text, sit.day)
             allowed = set(request.options.places) if request.options else set(town.tilemap.places)
@@ -42,12 +41,12 @@ class PlanningProcessor(esper.Processor):
                 town.emit(IntentRejected(request.npc, "plan", f"{problem}; using the scripted plan"))
                 plan = town.fallback.plan(request)
                 source = "scripted"
-            esper.add_component(entity, Plan(plan, source))
+            town.ecs.add_component(entity, Plan(plan, source))
             blocks = tuple(f"{b.start // 60:02d}:{b.start % 60:02d} {b.kind} @{b.place}" for b in plan.blocks)
             town.emit(PlanMade(request.npc, plan.day, blocks, source))
             town.trace.record(town.clock.tick, request, answer, list(blocks), problem is None, reason=problem)
             summary = "; ".join(f"{b.start // 60 % 24:02d}:{b.start % 60:02d} {b.activity} at {b.place}"
                                 for b in plan.blocks if b.kind != "sleep")
             remember(town, entity, "plan", f"My plan for day {plan.day}: {summary}")
-            if not (sit.reason == f"replan:{NEW_DAY}" and esper.has_component(entity, Activity)):
-                esper.add_component(entity, DecisionDue(sit.reason))  # one asleep at midnight sleeps on
+            if not (sit.reason == f"replan:{NEW_DAY}" and town.ecs.has_component(entity, Activity)):
+                town.ecs.add_component(entity, DecisionDue(sit.reason))  # one asleep at midnight sleeps on

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import esper
-
 from agents.intents import GoTo
 from agents.memory import Happening
 from game.world.components import Mind, ReplanDue, Resident
+from game.world.ecs import Processor
 from game.world.events import IntentRejected, ScenarioFired
 from game.world.minds import describe, remember
 from game.world.resolve import apply, check
@@ -14,7 +13,7 @@ from game.world.scenario import TimedEvent, happening_key
 from game.world.town import Town
 
 
-class ScenarioProcessor(esper.Processor):
+class ScenarioProcessor(Processor):
     """Keeps the scenario's events in time order and fires each once its moment comes."""
 
     def __init__(self, town: Town):
@@ -44,7 +43,7 @@ class ScenarioProcessor(esper.Processor):
             happening = Happening(happening_key("town", event.place, town.clock.day, start), event.title,
                                   event.place, town.clock.day, start, event.minutes, None)
             if event.announce:
-                for entity, _ in sorted(esper.get_components(Resident, Mind), key=lambda p: p[0]):
+                for entity, _ in sorted(town.ecs.get_components(Resident, Mind), key=lambda p: p[0]):
                     remember(town, entity, "news", f"Announced: {describe(town, happening)}", happening=happening)
-                    esper.add_component(entity, ReplanDue("news"))
+                    town.ecs.add_component(entity, ReplanDue("news"))
         town.emit(ScenarioFired(event.action, event.npc, event.place, event.title or event.text))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import esper
-
+from game.world.ecs import Processor
 from game.world.town import Town
 
 
-class ThinkingProcessor(esper.Processor):
+class ThinkingProcessor(Processor):
     """Exchanges requests and answers with the mind service, once per tick."""
 
     def __init__(self, town: Town):

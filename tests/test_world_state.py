@@ -1,0 +1,53 @@
+"""World state is explicit: each town owns its entities, so two towns run side by side in one process."""
+
+from __future__ import annotations
+
+from game.world.components import Position, Resident
+from game.world.ecs import Entities, Processor
+from game.world.simulation import Simulation
+
+
+def test_two_towns_run_side_by_side_as_each_runs_alone() -> None:
+    alone = Simulation("oakvale", seed=7)
+    alone.run(hours=1)
+    first, second = Simulation("oakvale", seed=7), Simulation("oakvale", seed=3)
+    for _ in range(alone.clock.minutes_to_ticks(60)):
+        first.step()
+        second.step()
+    assert first.events == alone.events
+    assert first.events != second.events, "a different seed gives a different town"
+    assert first.town.ecs is not second.town.ecs
+    ids = {e for e, _ in first.town.ecs.get_component(Resident)}
+    assert ids == {e for e, _ in second.town.ecs.get_component(Resident)}, "the same entity ids, in separate stores"
+    moved = first.town.ecs.component_for_entity(first.town.residents["mara"], Position)
+    moved.x += 1000
+    assert second.town.ecs.component_for_entity(second.town.residents["mara"], Position).x < 1000
+
+
+class _Count(Processor):
+    """Counts the entities that have an int component each tick."""
+
+    def __init__(self, ecs: Entities):
+        self.ecs, self.seen = ecs, []
+
+    def process(self) -> None:
+        self.seen.append(sorted(e for e, _ in self.ecs.get_component(int)))
+
+
+def test_the_store_delays_deletion_to_the_next_tick_and_queries_see_changes() -> None:
+    ecs = Entities()
+    counter = _Count(ecs)
+    ecs.add_processor(counter)
+    a, b = ecs.create_entity(1, "a"), ecs.create_entity(2)
+    assert ecs.get_components(int, str) == [(a, (1, "a"))]
+    ecs.delete_entity(b)
+    assert not ecs.entity_exists(b) and ecs.has_component(b, int), "deleted at the next process, not at once"
+    ecs.process()
+    assert counter.seen == [[a]]
+    ecs.add_component(a, 2.5)
+    assert ecs.get_components(float, int) == [(a, (2.5, 1))]
+    assert ecs.try_remove_component(a, str) == "a" and ecs.try_remove_component(a, str) is None
+    assert ecs.get_components(int, str) == [] and ecs.try_component(99, int) is None
+    c = ecs.create_entity(3)
+    ecs.delete_entity(c, immediate=True)
+    assert not ecs.entity_exists(c) and [e for e, _ in ecs.get_component(int)] == [a]
