@@ -94,7 +94,8 @@ class Simulation:
     def __init__(self, world: WorldDef | str | Path = "oakvale", *, seed: int = 0,
                  brain: Brain | str | BrainSpec = "scripted", embedder: Embedder | None = None,
                  events_sink: TextIO | None = None, keep_events: bool = True, trace: Trace | None = None,
-                 plants: tuple[Plant, ...] = (), threaded: bool = False, player: bool = False, **overrides: Any):
+                 plants: tuple[Plant, ...] = (), threaded: bool = False, player: bool = False,
+                 processors: tuple[Callable[[Town], Processor], ...] = SCHEDULE, **overrides: Any):
         self.world = world if isinstance(world, WorldDef) else load_world(world)
         self.seed = seed
         settings = replace(self.world.settings, **overrides)
@@ -117,7 +118,7 @@ class Simulation:
                          Pathfinder(self.world.tilemap.walkable), embedder or HashEmbedder(), trace or Trace())
         all_plants = self.world.plants + plants
         check_plants(plants, {p.id for p in self.world.personas}, set(self.world.tilemap.places), Path("--plant"))
-        for processor in SCHEDULE:
+        for processor in processors:  # SCHEDULE, or a test's chosen few
             self.town.ecs.add_processor(processor(self.town))
         self._spawn_residents()
         self.town.scenario.extend(self.world.events)
