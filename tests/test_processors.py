@@ -10,8 +10,10 @@ from game.world.components import Activity, DecisionDue, Mind, Perceived, Positi
 from game.world.components import Path as WalkPath
 from game.world.processors.activity import ActivityProcessor
 from game.world.processors.clock import ClockProcessor
+from game.world.processors.memory import MemoryProcessor
 from game.world.processors.movement import MovementProcessor
 from game.world.processors.perception import PerceptionProcessor
+from game.world.processors.thinking import ThinkingProcessor
 
 
 def test_a_walker_moves_one_tile_a_tick_and_arrives(tmp_path: Path) -> None:
@@ -71,3 +73,18 @@ def test_neighbours_who_meet_notice_each_other_once(tmp_path: Path) -> None:
         return [m.text for m in memory.recent(50) if m.text.startswith("Saw Bo Reed")]
 
     assert len(seen()) == 1, "noted once, not every tick"
+
+
+def test_a_reflection_nobody_waits_for_any_more_is_traced_as_dropped(tmp_path: Path) -> None:
+    sim = small_town(tmp_path / "w", [ThinkingProcessor, MemoryProcessor])
+    ecs, ann = sim.town.ecs, sim.town.residents["ann"]
+    mind = ecs.component_for_entity(ann, Mind)
+    mind.importance_since_reflection = sim.town.settings.reflection_threshold
+    sim.step()
+    assert mind.reflecting is not None, "enough importance: a reflection is asked for"
+    mind.reflecting = -1  # superseded before the answer came back
+    before = len(mind.memory.memories)
+    sim.step()
+    record = next(r for r in sim.trace.records if r["kind"] == "reflect" and r["npc"] == "ann")
+    assert record["accepted"] is False and record["rejection"].startswith("stale")
+    assert len(mind.memory.memories) == before, "a dropped reflection stores nothing"

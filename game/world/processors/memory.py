@@ -26,7 +26,9 @@ class MemoryProcessor(Processor):
         for request, answer in town.mind.take("importance"):
             entity, memory_id = town.ratings.pop(request.id, (None, None))
             if entity is None or memory_id is None or not town.ecs.entity_exists(entity):
-                continue  # stale: nobody is waiting for this rating
+                town.trace.record(town.clock.tick, request, answer, None, False,
+                                  reason="stale: nobody is waiting for this rating")
+                continue
             rating = parse_importance(answer.text)
             memory = town.ecs.component_for_entity(entity, Mind).memory.get(memory_id)
             if memory is not None and rating is not None:
@@ -34,8 +36,8 @@ class MemoryProcessor(Processor):
             town.trace.record(town.clock.tick, request, answer, rating, rating is not None,
                               reason=None if rating is not None else "no rating in reply; kept the rule-based one")
         for request, answer in town.mind.take("reflect"):
-            self._reflected(request, answer.text)
-            town.trace.record(town.clock.tick, request, answer, answer.text, True)
+            problem = self._reflected(request, answer.text)
+            town.trace.record(town.clock.tick, request, answer, answer.text, problem is None, reason=problem)
         for entity, (mind, resident) in sorted(town.ecs.get_components(Mind, Resident), key=lambda p: p[0]):
             if town.ecs.has_component(entity, PlayerControlled):
                 continue
@@ -45,19 +47,21 @@ class MemoryProcessor(Processor):
                                                 situation(town, entity, "reflect"), 0, mind=mind_view))
                 mind.reflecting = request.id
 
-    def _reflected(self, request: Request, reply: str) -> None:
-        """Store the insights of a reflection as memories that cite what they came from."""
+    def _reflected(self, request: Request, reply: str) -> str | None:
+        """Store the insights of a reflection as memories that cite what they came from; else say why not."""
         town = self.town
         entity = town.residents.get(request.npc)
         if entity is None or not town.ecs.entity_exists(entity):
-            return
+            return "stale: the resident is gone"
         mind = town.ecs.component_for_entity(entity, Mind)
         if mind.reflecting != request.id:
-            return
+            return "stale: the resident is no longer waiting for this reflection"
         mind.reflecting = None
         mind.importance_since_reflection = 0.0
         known = {memory_id for memory_id, _ in request.mind.memories}
         held = {m.text for m in mind.memory.memories if m.kind == "reflection"}
-        for text, cites in parse_insights(reply, known):
+        insights = parse_insights(reply, known)
+        for text, cites in insights:
             if text not in held:  # an insight already held is not news to oneself
                 remember(town, entity, "reflection", text, cites=cites)
+        return None if insights else "no insight in the reply"
