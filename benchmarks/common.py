@@ -35,7 +35,7 @@ def frame_times(sim: Simulation, screen: Any, speed: float, count: int, pace: bo
 
     from game.view.render import Renderer
     renderer = Renderer(sim, screen.get_size())
-    per_frame = sim.town.settings.time_scale * speed / 60 / sim.clock.tick_seconds  # ticks per 60 Hz frame
+    per_frame = sim.options.time_scale * speed / 60 / sim.clock.tick_seconds  # ticks per 60 Hz frame
     carry, times = 0.0, []
     for _ in range(count):
         began = time.perf_counter()

@@ -32,7 +32,6 @@ weekday = "mon"
 [settings]
 tick_seconds = 10
 walk_tiles_per_minute = 6.0
-time_scale = 60.0
 perception_radius = 6
 routine_jitter_minutes = 0
 conversation_cooldown_minutes = 180

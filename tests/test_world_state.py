@@ -51,3 +51,17 @@ def test_the_store_delays_deletion_to_the_next_tick_and_queries_see_changes() ->
     c = ecs.create_entity(3)
     ecs.delete_entity(c, immediate=True)
     assert not ecs.entity_exists(c) and [e for e, _ in ecs.get_component(int)] == [a]
+
+
+def test_overrides_are_checked_and_sorted_into_world_rules_and_run_options() -> None:
+    import pytest
+
+    for bad, message in (({"perception_radius": 0}, "perception_radius must be between 1 and 64, got 0"),
+                         ({"tick_seconds": 2.5}, "tick_seconds must be an integer"),
+                         ({"think_timeout_seconds": float("nan")}, "think_timeout_seconds must be between"),
+                         ({"perception": 3}, "unknown setting perception (world rules: ")):
+        with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+            Simulation("oakvale", **bad)
+    sim = Simulation("oakvale", time_scale=120, perception_radius=3)
+    assert sim.options.time_scale == 120 and sim.town.settings.perception_radius == 3
+    assert not hasattr(sim.town.settings, "time_scale"), "the window's pace is not a rule of the world"

@@ -156,7 +156,7 @@ class Game:
         if not self.controls.paused:
             self._walk_held(elapsed)
             tick_seconds = self.sim.clock.tick_seconds
-            self._carry += min(elapsed, 0.25) * self.sim.town.settings.time_scale * self.controls.speed
+            self._carry += min(elapsed, 0.25) * self.sim.options.time_scale * self.controls.speed
             ticks = min(int(self._carry // tick_seconds), MAX_TICKS_PER_FRAME)
             self._carry = min(self._carry - ticks * tick_seconds, tick_seconds)
             if ticks:

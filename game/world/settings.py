@@ -1,22 +1,21 @@
-"""Settings: one frozen object built from world.toml and command-line flags, passed down."""
+"""Settings: the world's rules (world.toml's [settings]) and a run's options (flags), each frozen and range-checked."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from typing import Any, TypeVar
 
 from agents.tomlfile import Table
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Tunable numbers of a world; world.toml's [settings] sets them, flags may override."""
+    """The rules of a world (time, walking, perception, memory, conversation); world.toml's [settings] sets them."""
 
     tick_seconds: int = 10
     """Game seconds per simulation step."""
     walk_tiles_per_minute: float = 6.0
     """Walking speed."""
-    time_scale: float = 60.0
-    """Game seconds per real second in the window at 1x speed."""
     perception_radius: int = 6
     """How far (in tiles) a resident notices others."""
     routine_jitter_minutes: int = 20
@@ -41,6 +40,14 @@ class Settings:
     """Memories retrieved into each prompt."""
     observation_gap_minutes: int = 60
     """A resident notes the same person in memory at most once per this many minutes."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How one run is served, not what the world is: the window's pace and how long minds may take."""
+
+    time_scale: float = 60.0
+    """Game seconds per real second in the window at 1x speed."""
     think_timeout_seconds: float = 5.0
     """In the window, a request unanswered after this many real seconds is decided by the scripted policy."""
     chat_timeout_seconds: float = 30.0
@@ -66,6 +73,36 @@ _RANGES: dict[str, tuple[float, float]] = {
     "think_timeout_seconds": (0.05, 600),
     "chat_timeout_seconds": (0.05, 600),
 }
+
+
+T = TypeVar("T", Settings, RunOptions)
+
+
+def checked(base: T, **changes: Any) -> T:
+    """``base`` with ``changes``, each checked for name, type and range like world.toml (ValueError names the field)."""
+    names = {f.name: f for f in fields(base)}
+    for name, value in changes.items():
+        if name not in names:
+            raise ValueError(f"{type(base).__name__} has no field '{name}' (fields: {', '.join(names)})")
+        kind = int if names[name].type in ("int", int) else float
+        wrong = not isinstance(value, int | float) or (kind is int and not isinstance(value, int))
+        if isinstance(value, bool) or wrong:
+            raise ValueError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {value!r}")
+        low, high = _RANGES[name]
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value}")
+    return replace(base, **changes)
+
+
+def split_overrides(overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Sort keyword overrides into world rules and run options; a name that is neither is an error."""
+    rules = {f.name for f in fields(Settings)}
+    options = {f.name for f in fields(RunOptions)}
+    unknown = sorted(set(overrides) - rules - options)
+    if unknown:
+        raise ValueError(f"unknown setting {', '.join(unknown)} (world rules: {', '.join(sorted(rules))}; "
+                         f"run options: {', '.join(sorted(options))})")
+    return ({k: v for k, v in overrides.items() if k in rules}, {k: v for k, v in overrides.items() if k in options})
 
 
 def settings_from_table(table: Table) -> Settings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -50,7 +50,7 @@ from game.world.processors.planning import PlanningProcessor
 from game.world.processors.scenario import ScenarioProcessor
 from game.world.processors.thinking import ThinkingProcessor
 from game.world.scenario import Plant, TimedEvent, check_plants
-from game.world.settings import Settings
+from game.world.settings import RunOptions, checked, split_overrides
 from game.world.town import Town
 from game.world.trace import Trace
 
@@ -98,7 +98,10 @@ class Simulation:
                  processors: tuple[Callable[[Town], Processor], ...] = SCHEDULE, **overrides: Any):
         self.world = world if isinstance(world, WorldDef) else load_world(world)
         self.seed = seed
-        settings = replace(self.world.settings, **overrides)
+        rules, run = split_overrides(overrides)
+        settings = checked(self.world.settings, **rules)
+        self.options = checked(RunOptions(), **run)
+        """How this run is served: the window's pace and the minds' timeouts (keyword overrides set them)."""
         clock = GameClock(self.world.start_day, self.world.start_minute, self.world.start_weekday,
                           settings.tick_seconds)
         rng = random.Random(seed)
@@ -107,7 +110,7 @@ class Simulation:
         assert isinstance(fallback, FallbackPolicy), "the scripted brain is the fallback policy"
         self.brain: Brain | None = None
         """The brain, when it runs in this process (a brain served from another process is not here)."""
-        executor = self._executor(brain, threaded, settings)
+        executor = self._executor(brain, threaded, self.options)
 
         def prepare(request: Request) -> Request:
             """Render the request's prompt (and a conversation's messages) from the world's templates."""
@@ -128,19 +131,19 @@ class Simulation:
             remember(self.town, self.town.residents[plant.npc], "news" if plant.happening else "observation",
                      plant.text, happening=plant.happening, importance=8 if plant.happening else None)
 
-    def _executor(self, brain: Brain | str | BrainSpec, threaded: bool, settings: Settings) -> Executor:
+    def _executor(self, brain: Brain | str | BrainSpec, threaded: bool, options: RunOptions) -> Executor:
         """Inline for headless runs; a thread, or for model brains given as a spec a process, for the window."""
         if isinstance(brain, BrainSpec) and threaded and brain.name != "scripted":
             self.brain_name = brain.name
-            return ProcessExecutor(brain, settings.think_timeout_seconds, settings.chat_timeout_seconds,
+            return ProcessExecutor(brain, options.think_timeout_seconds, options.chat_timeout_seconds,
                                    threads=int(brain.options.get("threads") or 1))
         if isinstance(brain, BrainSpec):
             brain = load_brain(brain.name, **brain.options)
         self.brain = load_brain(brain) if isinstance(brain, str) else brain
         self.brain_name = self.brain.name
         if threaded:
-            return ThreadExecutor(self.brain, settings.think_timeout_seconds,
-                                  urgent_timeout=settings.chat_timeout_seconds)
+            return ThreadExecutor(self.brain, options.think_timeout_seconds,
+                                  urgent_timeout=options.chat_timeout_seconds)
         return InlineExecutor(self.brain)
 
     def _spawn_residents(self) -> None:
