@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test test-slow lint bench clean
 
 setup: $(STAMP)
 
@@ -23,8 +23,13 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/npcworld play --world oakvale
 
+# Two workers, a test file each at a time (module fixtures are built once); conftest gives each one torch thread.
+# The live runs of the shipped models are marked slow: the default run replays their recorded cassettes.
 test: setup lint
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -n 2 --dist loadfile
+
+test-slow: setup
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -m slow
 
 lint: setup
 	$(BIN)/ruff check game agents tests benchmarks tools

@@ -11,6 +11,9 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+if os.environ.get("PYTEST_XDIST_WORKER"):  # two workers on two cores: one torch thread each, or they thrash
+    os.environ.setdefault("NPCWORLD_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from game.world.loader import WORLDS_DIR
 from game.world.simulation import Simulation

@@ -15,6 +15,8 @@ import importlib.util
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +124,31 @@ def ensure_converted(name: str, cache: Path, progress: bool = False) -> Path:
     folder = converted_folder(name, cache)
     if _stamped(folder, lookup(name)):
         return folder
+    with _exclusive(folder):  # two processes starting at once convert once; the second finds it done
+        if _stamped(folder, lookup(name)):
+            return folder
+        return _verify_and_convert(name, folder, progress)
+
+
+@contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``folder`` for the block (a plain pass-through where fcntl is missing)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: conversions may race, and each is atomic anyway
+        yield
+        return
+    with (folder.parent / f".{folder.name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _verify_and_convert(name: str, folder: Path, progress: bool) -> Path:
+    """Check the pinned file's sha256, then convert it into ``folder``."""
     base = lookup(name)
     sources = source_files(base)
     actual = file_sha256(sources)

@@ -23,12 +23,15 @@ QUICK = {"train_towns": 1, "val_towns": 1,
 
 
 def build(out: Path = BUNDLED, work: Path = Path("build/model"), quick: bool = False, resume: bool = True,
-          evaluate: bool = True, progress: bool = True, max_minutes: float | None = None) -> dict[str, Any]:
+          evaluate: bool = True, progress: bool = True, max_minutes: float | None = None,
+          threads: int | None = None) -> dict[str, Any]:
     """Build the corpus, train, evaluate and write the model card; return the training log."""
     recipe = QUICK if quick else FULL
     config: TrainConfig = recipe["config"]  # type: ignore[assignment]
     if max_minutes is not None:
         config = replace(config, max_minutes=max_minutes)
+    if threads:
+        config = replace(config, threads=threads)
     began = time.perf_counter()
     corpus_dir = work / "corpus"
     if not resume and work.exists():

@@ -84,8 +84,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     brains.add_argument("--device", default="auto", help="local: auto (CUDA where present), cpu, cuda, cuda:1...")
     brains.add_argument("--dtype", default="auto", help="local: auto, fp32, bf16 or fp16")
     brains.add_argument("--threads", type=int, default=None,
-                        help="local: torch threads for the models (default: all cores headless, one less in "
-                             "the window)")
+                        help="local: torch threads for the models (default: $NPCWORLD_THREADS, else all cores "
+                             "headless, one less in the window)")
     brains.add_argument("--temperature", type=float, default=0.0, help="local/openai: 0 is greedy (default)")
     brains.add_argument("--top-p", type=float, default=1.0, help="local: nucleus sampling when temperature > 0")
     brains.add_argument("--allow-download", action="store_true", help="local: fetch a hub model not in the cache")
@@ -108,7 +108,8 @@ def brain_spec(args: argparse.Namespace, name: str | None = None) -> BrainSpec:
         options = {"cassette": args.cassette}
     elif name == "local":
         cores = os.cpu_count() or 2
-        threads = args.threads or (max(1, cores - 1) if args.command == "play" else cores)
+        threads = args.threads or int(os.environ.get("NPCWORLD_THREADS") or 0) or (
+            max(1, cores - 1) if args.command == "play" else cores)
         from agents.brains.basemodels import default_cache_dir
         options = {"model": args.model, "device": args.device, "dtype": args.dtype, "threads": threads,
                    "temperature": args.temperature, "top_p": args.top_p, "seed": args.seed,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ def model_parsers(sub: Any) -> None:
     build.add_argument("--max-minutes", type=float, default=None,
                        help="training time budget in minutes (default: the recipe's: 70 for the adapter, "
                             "52 for --small)")
-    build.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
+    build.add_argument("--threads", type=int, default=None,
+                       help="torch threads (default: $NPCWORLD_THREADS, else all cores)")
     evaluate = sub.add_parser("eval-model", help="evaluate the small decision model on its validation corpus")
     evaluate.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
     evaluate.add_argument("--work", type=Path, default=Path("build/model"), help="where the corpus is")
@@ -33,6 +35,11 @@ def model_parsers(sub: Any) -> None:
     export.add_argument("--base", default="smollm2", help="the base (only Llama-architecture bases export)")
     export.add_argument("--adapter", default=None, help="the adapter folder (default: the shipped one), or 'none'")
     export.add_argument("--dtype", default="f16", choices=("f16", "f32"), help="tensor type (default f16)")
+
+
+def _threads(args: argparse.Namespace) -> int | None:
+    """Torch threads for training: ``--threads``, else $NPCWORLD_THREADS, else None (the recipe's choice)."""
+    return args.threads or int(os.environ.get("NPCWORLD_THREADS") or 0) or None
 
 
 def model_command(args: argparse.Namespace) -> int:
@@ -45,7 +52,7 @@ def model_command(args: argparse.Namespace) -> int:
         from agents.brains.bundled import BUNDLED
         from agents.training.recipe import build
         log = build(args.out or BUNDLED, args.work or Path("build/model"), quick=args.quick, resume=not args.fresh,
-                    progress=sys.stderr.isatty(), max_minutes=args.max_minutes)
+                    progress=sys.stderr.isatty(), max_minutes=args.max_minutes, threads=_threads(args))
         print(f"trained {log['parameters']:,} parameters for {log['step']} steps in {log['wall_minutes']} min; "
               f"validation loss {log['final_val_loss']}; model in {args.out or BUNDLED}")
         return 0
@@ -54,7 +61,7 @@ def model_command(args: argparse.Namespace) -> int:
     out = args.out or (TALK_ADAPTER if args.base == "smollm2" else Path("build") / f"npcworld-talk-{args.base}")
     log = build_adapter(out, args.work or Path("build") / f"talk-{args.base}", base=args.base, quick=args.quick,
                         resume=not args.fresh, progress=sys.stderr.isatty(), max_minutes=args.max_minutes,
-                        threads=args.threads)
+                        threads=_threads(args))
     print(f"trained a {log['trainable_parameters']:,}-parameter adapter for {log['step']} steps in "
           f"{log['wall_minutes']} min; validation loss {log['initial_val_loss']} -> {log['final_val_loss']}; "
           f"adapter in {out}")
