@@ -6,7 +6,7 @@ from pathlib import Path
 
 from smallworld import small_town
 
-from game.world.components import Activity, DecisionDue, Mind, Perceived, Position
+from game.world.components import Activity, DecisionDue, Mind, Perceived, Position, Requests
 from game.world.components import Path as WalkPath
 from game.world.processors.activity import ActivityProcessor
 from game.world.processors.clock import ClockProcessor
@@ -81,8 +81,9 @@ def test_a_reflection_nobody_waits_for_any_more_is_traced_as_dropped(tmp_path: P
     mind = ecs.component_for_entity(ann, Mind)
     mind.importance_since_reflection = sim.town.settings.reflection_threshold
     sim.step()
-    assert mind.reflecting is not None, "enough importance: a reflection is asked for"
-    mind.reflecting = -1  # superseded before the answer came back
+    requests = ecs.component_for_entity(ann, Requests)
+    assert requests.waiting("reflect"), "enough importance: a reflection is asked for"
+    requests.drop("reflect")  # superseded before the answer came back
     before = len(mind.memory.memories)
     sim.step()
     record = next(r for r in sim.trace.records if r["kind"] == "reflect" and r["npc"] == "ann")

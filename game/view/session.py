@@ -267,9 +267,10 @@ class Game:
         if self.sim.player is None:
             return {}
         current = pl.conversation_of(self.sim.town, self.sim.player)
-        if current is None or current[1].waiting_for is None:
+        awaited = pl.line_in_flight(self.sim.town, *current) if current is not None else None
+        if current is None or awaited is None:
             return {}
-        partial = self.sim.town.mind.partial(current[1].waiting_for)
+        partial = self.sim.town.mind.partial(awaited)
         partner = next(m for m in current[1].participants if m != self.sim.player)
         return {self.sim.town.resident_id(partner): partial} if partial else {}
 
@@ -280,12 +281,13 @@ class Game:
         current = pl.conversation_of(self.sim.town, self.sim.player)
         if current is None:
             return
-        _, conversation = current
+        entity, conversation = current
+        awaited = pl.line_in_flight(self.sim.town, entity, conversation)
         lines = [(self.names.get(s, s), line) for s, line in conversation.history]
         your_turn = conversation.participants[conversation.speaker] == self.sim.player
-        partial = self.sim.town.mind.partial(conversation.waiting_for)
+        partial = self.sim.town.mind.partial(awaited)
         if partial:
             lines.append((self.chat_partner, partial + " ..."))
-        thinking = (conversation.waiting_for is not None or not your_turn) and not partial
+        thinking = (awaited is not None or not your_turn) and not partial
         draw_chat(screen, self.font, self.chat_partner, lines, self.field, thinking and not your_turn, your_turn,
                   (self.frame // 20) % 2 == 0, self.notice)

@@ -76,11 +76,41 @@ class DecisionDue:
     reason: str
 
 
-@dataclass(slots=True)
-class Pending:
-    """A request to the brain is out; answers with another id are stale."""
+@dataclass(frozen=True, slots=True)
+class InFlight:
+    """One request a resident has out: its kind, its id, the tick it went out, and what it is about."""
 
+    kind: str
     request_id: int
+    sent_tick: int
+    about: int | None = None
+    """The memory an importance rating rates, or the conversation a line is for."""
+
+
+CHOICE = ("plan", "decide")
+"""Request kinds of which a resident has at most one out: a newer one makes the older one stale."""
+
+
+@dataclass(slots=True)
+class Requests:
+    """Every request a resident has out, one ``InFlight`` each, by request id: the one record of every kind."""
+
+    out: dict[int, InFlight] = field(default_factory=dict)
+
+    def add(self, record: InFlight) -> None:
+        """Note a request sent; a plan or decision makes any older plan or decision stale."""
+        if record.kind in CHOICE:
+            self.drop(*CHOICE)
+        self.out[record.request_id] = record
+
+    def waiting(self, *kinds: str) -> bool:
+        """Whether a request of one of ``kinds`` is out."""
+        return any(r.kind in kinds for r in self.out.values())
+
+    def drop(self, *kinds: str) -> None:
+        """Forget the requests of ``kinds`` (their answers will be stale)."""
+        for request_id in [i for i, r in self.out.items() if r.kind in kinds]:
+            del self.out[request_id]
 
 
 @dataclass(slots=True)
@@ -124,8 +154,6 @@ class Mind:
     needs: Needs = field(default_factory=Needs)
     emotion: Emotion = field(default_factory=Emotion)
     importance_since_reflection: float = 0.0
-    reflecting: int | None = None
-    """Id of the reflect request in flight."""
     last_seen: dict[str, int] = field(default_factory=dict)
     """Game minute each other resident was last noted in memory (to avoid noting them every tick)."""
     told: set[tuple[str, str]] = field(default_factory=set)
@@ -154,8 +182,6 @@ class Conversation:
     speaker: int = 0
     """Index into participants of who speaks next."""
     closing: bool = False
-    waiting_for: int | None = None
-    """Id of the request for the next line, while one is out."""
     next_tick: int = 0
     history: list[tuple[str, str]] = field(default_factory=list)
     news: list[str] = field(default_factory=list)

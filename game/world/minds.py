@@ -6,7 +6,7 @@ from agents.memory import Happening, MemoryStream, RetrievalWeights, Scored, rul
 from agents.needs import Needs
 from agents.persona import Persona
 from agents.protocol import MindView, News, Request
-from game.world.components import Mind, Relationships, Resident
+from game.world.components import InFlight, Mind, Relationships, Requests, Resident
 from game.world.events import MemoryFormed, NewsLearned
 from game.world.situation import situation
 from game.world.town import Town
@@ -37,7 +37,8 @@ def remember(town: Town, entity: int, kind: str, text: str, *, source: str | Non
         resident = town.ecs.component_for_entity(entity, Resident)
         request = Request(town.mind.next_id(), "importance", resident.id, resident.persona,
                           situation(town, entity, "rate memory"), 0, subject=text)
-        town.ratings[request.id] = (entity, memory.id)
+        town.ecs.component_for_entity(entity, Requests).add(InFlight("importance", request.id, town.clock.tick,
+                                                                      memory.id))
         town.mind.ask(request)
     if kind != "observation":
         town.emit(MemoryFormed(town.resident_id(entity), kind, text, memory.importance, source))

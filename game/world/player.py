@@ -13,6 +13,7 @@ from game.world.components import (
     PlayerControlled,
     Position,
     Relationships,
+    Requests,
     Resident,
     Sprite,
     Talking,
@@ -20,7 +21,7 @@ from game.world.components import (
 from game.world.events import Said, Spawned
 from game.world.minds import new_mind, remember
 from game.world.resolve import check, start_conversation
-from game.world.social import PLAYER_LINE_IMPORTANCE, finish_conversation
+from game.world.social import PLAYER_LINE_IMPORTANCE, finish_conversation, line_in_flight
 from game.world.town import Town
 
 PLAYER_ID = "player"
@@ -50,7 +51,7 @@ def spawn_player(town: Town, variant: int) -> int:
     persona = player_persona()
     entity = town.ecs.create_entity(Resident(PLAYER_ID, persona), Position(tile[0], tile[1], tilemap.place_at(tile)),
                                  Sprite(variant), Perceived(), Relationships(), new_mind(town, persona),
-                                 PlayerControlled())
+                                 Requests(), PlayerControlled())
     town.residents[PLAYER_ID] = entity
     town.emit(Spawned(PLAYER_ID, tilemap.place_at(tile), tile[0], tile[1]))
     return entity
@@ -90,7 +91,8 @@ def say(town: Town, entity: int, text: str) -> str | None:
     if talking is None or not town.ecs.entity_exists(talking.conversation):
         return "not in a conversation"
     conversation = town.ecs.component_for_entity(talking.conversation, Conversation)
-    if conversation.participants[conversation.speaker] != entity or conversation.waiting_for is not None:
+    if (conversation.participants[conversation.speaker] != entity
+            or line_in_flight(town, talking.conversation, conversation) is not None):
         return "it is not your turn"
     line = neutralise(clean_line(text)[:MAX_LINE])
     if not line:

@@ -11,7 +11,17 @@ from pathlib import Path
 from agents.errors import ContentError
 from agents.persona import Persona
 from agents.persona_file import load_persona
-from game.world.components import DecisionDue, Mind, Perceived, Plan, Position, Relationships, Resident, Sprite
+from game.world.components import (
+    DecisionDue,
+    Mind,
+    Perceived,
+    Plan,
+    Position,
+    Relationships,
+    Requests,
+    Resident,
+    Sprite,
+)
 from game.world.events import Spawned
 from game.world.loader import check_personas
 from game.world.minds import new_mind
@@ -73,7 +83,7 @@ class PersonaWatcher:
         variant = len(town.residents) + 1
         for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant), Plan(),
                           Perceived(), Relationships({o: r.closeness for o, r in persona.relationships.items()}),
-                          new_mind(town, persona), DecisionDue("start")):
+                          new_mind(town, persona), Requests(), DecisionDue("start")):
             self.sim.town.ecs.add_component(entity, component)
         town.residents[persona.id] = entity
         town.emit(Spawned(persona.id, place, spot[0], spot[1]))

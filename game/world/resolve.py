@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from agents.intents import Continue, DoActivity, GoTo, Intent, Say, Sleep, TalkTo, Wait
 from game.world.components import (
+    CHOICE,
     Activity,
     Conversation,
     DecisionDue,
     Path,
-    Pending,
     Perceived,
     PlayerControlled,
     Position,
+    Requests,
     Resident,
     Talking,
 )
@@ -112,7 +113,7 @@ def start_conversation(town: Town, members: list[int]) -> int:
                                                     next_tick=town.clock.tick + 1))
     for member in members:
         town.ecs.add_component(member, Talking(conversation))
-        town.ecs.try_remove_component(member, Pending)
+        town.ecs.component_for_entity(member, Requests).drop(*CHOICE)
         town.ecs.try_remove_component(member, DecisionDue)
     ids = [town.resident_id(m) for m in members]
     town.emit(ConversationStarted(ids[0], ids[1], conversation, first.place))

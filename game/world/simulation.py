@@ -24,6 +24,7 @@ from game.world.components import (
     Plan,
     Position,
     Relationships,
+    Requests,
     Resident,
     Sprite,
     Talking,
@@ -157,7 +158,7 @@ class Simulation:
             place = town.tilemap.place_at(spot)
             closeness = {other: r.closeness for other, r in persona.relationships.items()}
             for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant),
-                              Plan(), Perceived(), Relationships(closeness), new_mind(town, persona),
+                              Plan(), Perceived(), Relationships(closeness), new_mind(town, persona), Requests(),
                               DecisionDue("start")):
                 ecs.add_component(entity, component)
             town.residents[persona.id] = entity

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from game.world.components import Conversation, DecisionDue, Mind, PlayerControlled, Relationships, Resident, Talking
+from game.world.components import (
+    Conversation,
+    DecisionDue,
+    Mind,
+    PlayerControlled,
+    Relationships,
+    Requests,
+    Resident,
+    Talking,
+)
 from game.world.events import ConversationEnded, RelationshipChanged
 from game.world.minds import remember
 from game.world.town import Town
@@ -65,3 +74,13 @@ def _summary(town: Town, conversation: Conversation, own: str, other: str) -> st
     said = max(theirs, key=len) if theirs else ""
     news = " We talked about news." if conversation.news else ""
     return f"Talked with {name} at {where}. {name} said: \"{said}\"{news}"
+
+
+def line_in_flight(town: Town, entity: int, conversation: Conversation) -> int | None:
+    """The id of the request out for conversation ``entity``'s next line, if one is out."""
+    for member in conversation.participants:
+        requests = town.ecs.try_component(member, Requests)
+        for record in requests.out.values() if requests is not None else ():
+            if record.kind == "converse" and record.about == entity:
+                return record.request_id
+    return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from agents.embeddings import Embedder
 from agents.protocol import FallbackPolicy
 from game.world.clock import GameClock
-from game.world.components import Activity, Path, Relationships, Resident, Talking
+from game.world.components import CHOICE, Activity, Path, Relationships, Requests, Resident, Talking
 from game.world.ecs import Entities
 from game.world.events import Event, EventLog
 from game.world.loader import WorldDef
@@ -44,8 +44,6 @@ class Town:
     """Tiles where a resident stands or is heading, so that two do not pick the same spot."""
     scenario: list[TimedEvent] = field(default_factory=list)
     """Timed events still to fire, earliest first."""
-    ratings: dict[int, tuple[int, int]] = field(default_factory=dict)
-    """Importance request id -> (entity, memory id) it rates."""
 
     @property
     def tilemap(self) -> TileMap:
@@ -75,6 +73,11 @@ class Town:
         """Forget the spot ``entity`` claimed, if any."""
         for tile in [t for t, e in self.claims.items() if e == entity]:
             del self.claims[tile]
+
+    def choosing(self, entity: int) -> bool:
+        """Whether a plan or decision request is out for ``entity`` (its answer is awaited)."""
+        requests = self.ecs.try_component(entity, Requests)
+        return requests is not None and requests.waiting(*CHOICE)
 
     def available(self, entity: int) -> bool:
         """Return whether a resident could start a conversation now (awake, standing, not talking)."""

@@ -5,12 +5,22 @@ from __future__ import annotations
 from agents.dialogue import parse_line
 from agents.focus import focused
 from agents.protocol import Dialogue, Request
-from game.world.components import Conversation, Mind, Perceived, PlayerControlled, ReplanDue, Resident, Talking
+from game.world.components import (
+    Conversation,
+    InFlight,
+    Mind,
+    Perceived,
+    PlayerControlled,
+    ReplanDue,
+    Requests,
+    Resident,
+    Talking,
+)
 from game.world.ecs import Processor
 from game.world.events import Said
 from game.world.minds import pass_on, remember, view
 from game.world.situation import situation
-from game.world.social import finish_conversation
+from game.world.social import finish_conversation, line_in_flight
 from game.world.talkfacts import talk_facts
 from game.world.town import Town
 
@@ -39,17 +49,21 @@ class ConversationProcessor(Processor):
     def process(self) -> None:
         """Say the lines that came back, then ask for the next ones that are due."""
         town = self.town
-        waiting = {c.waiting_for: (e, c) for e, c in town.ecs.get_component(Conversation) if c.waiting_for is not None}
         for request, answer in town.mind.take("converse"):
-            if request.id in waiting:
-                entity, conversation = waiting[request.id]
-                self._say(entity, conversation, request, answer.text)
+            speaker = town.residents.get(request.npc)
+            requests = town.ecs.try_component(speaker, Requests) if speaker is not None else None
+            record = requests.out.pop(request.id, None) if requests is not None else None
+            if record is None or record.about is None:
+                continue  # stale: the line is no longer awaited
+            conversation = town.ecs.try_component(record.about, Conversation)
+            if conversation is not None:
+                self._say(record.about, conversation, request, answer.text)
                 town.trace.record(town.clock.tick, request, answer, conversation.history[-1][1], True,
                                   to=request.dialogue.partner if request.dialogue else None,
                                   news=conversation.last_news)
         for entity, conversation in sorted(town.ecs.get_component(Conversation), key=lambda pair: pair[0]):
-            if (conversation.waiting_for is None and town.clock.tick >= conversation.next_tick
-                    and town.ecs.entity_exists(entity)):
+            if (town.clock.tick >= conversation.next_tick and town.ecs.entity_exists(entity)
+                    and line_in_flight(town, entity, conversation) is None):
                 self._ask(entity, conversation)
 
     def _ask(self, entity: int, conversation: Conversation) -> None:
@@ -70,7 +84,7 @@ class ConversationProcessor(Processor):
             return
         partner = members[(conversation.speaker + 1) % len(members)]
         request = town.mind.ask(self._request(entity, conversation, speaker, partner))
-        conversation.waiting_for = request.id
+        town.ecs.component_for_entity(speaker, Requests).add(InFlight("converse", request.id, town.clock.tick, entity))
 
     def _request(self, entity: int, conversation: Conversation, speaker: int, partner: int,
                  warm: bool = False) -> Request:
@@ -96,7 +110,6 @@ class ConversationProcessor(Processor):
     def _say(self, entity: int, conversation: Conversation, request: Request, text: str) -> None:
         """Say a line (or the scripted fallback's), pass on news it carries, advance the turn, end when due."""
         town = self.town
-        conversation.waiting_for = None
         parsed = parse_line(text) or parse_line(town.fallback.answer(request))
         line, end, news = parsed if parsed is not None else ("...", True, None)
         dialogue = request.dialogue

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from agents.protocol import Request
-from game.world.components import DecisionDue, Path, Pending, Plan, PlayerControlled, ReplanDue, Resident, Talking
+from game.world.components import (
+    DecisionDue,
+    InFlight,
+    Path,
+    Plan,
+    PlayerControlled,
+    ReplanDue,
+    Requests,
+    Resident,
+    Talking,
+)
 from game.world.ecs import Processor
 from game.world.events import PlanMade
 from game.world.minds import view
@@ -32,7 +42,7 @@ class DecisionProcessor(Processor):
                 if not town.ecs.has_component(entity, PlayerControlled):
                     town.ecs.add_component(entity, ReplanDue(NEW_DAY))
         for entity, (replan, resident) in sorted(town.ecs.get_components(ReplanDue, Resident), key=lambda p: p[0]):
-            if not town.ecs.has_component(entity, Pending) and not town.ecs.has_component(entity, Talking):
+            if not town.choosing(entity) and not town.ecs.has_component(entity, Talking):
                 town.ecs.remove_component(entity, ReplanDue)
                 plan = town.ecs.try_component(entity, Plan)
                 if replan.reason in NEEDS and plan is not None and plan.plan is not None \
@@ -43,7 +53,7 @@ class DecisionProcessor(Processor):
                 self._plan(entity, resident, f"replan:{replan.reason}")
         due = sorted(town.ecs.get_components(DecisionDue, Resident, Plan), key=lambda p: p[0])
         for entity, (decision, resident, plan) in due:
-            if town.ecs.has_component(entity, Pending) or town.ecs.has_component(entity, Talking):
+            if town.choosing(entity) or town.ecs.has_component(entity, Talking):
                 continue
             town.ecs.remove_component(entity, DecisionDue)
             if town.ecs.has_component(entity, Path):
@@ -74,7 +84,7 @@ class DecisionProcessor(Processor):
                                         options=options(town, entity), jitter=town.settings.routine_jitter_minutes,
                                         mind=mind))
         town.trace.retrieved(request.id, scored)
-        town.ecs.add_component(entity, Pending(request.id))
+        town.ecs.component_for_entity(entity, Requests).add(InFlight(request.kind, request.id, town.clock.tick))
 
     def _decide(self, entity: int, resident: Resident, plan: Plan, reason: str) -> None:
         """Ask what to do now, with the situation, the options and the memories it calls up."""
@@ -88,4 +98,4 @@ class DecisionProcessor(Processor):
                                         town.rng.getrandbits(63), options=options(town, entity), plan=plan.plan,
                                         mind=mind))
         town.trace.retrieved(request.id, scored)
-        town.ecs.add_component(entity, Pending(request.id))
+        town.ecs.component_for_entity(entity, Requests).add(InFlight(request.kind, request.id, town.clock.tick))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agents.intents import Fallback, Intent, Wait, intent_to_json, parse_intent
 from agents.protocol import Request
-from game.world.components import Mind, Pending, Talking
+from game.world.components import Mind, Requests, Talking
 from game.world.ecs import Processor
 from game.world.events import IntentRejected
 from game.world.resolve import apply, check
@@ -24,10 +24,10 @@ class IntentProcessor(Processor):
             entity = town.residents.get(request.npc)
             if entity is None or not town.ecs.entity_exists(entity):
                 continue
-            pending = town.ecs.try_component(entity, Pending)
-            if pending is None or pending.request_id != request.id or town.ecs.has_component(entity, Talking):
-                continue
-            town.ecs.remove_component(entity, Pending)
+            requests = town.ecs.component_for_entity(entity, Requests)
+            if request.id not in requests.out or town.ecs.has_component(entity, Talking):
+                continue  # stale: a newer decision or plan was asked for, or a conversation began
+            del requests.out[request.id]
             proposed = parse_intent(answer.text)
             applied, reason = self.resolve(entity, request, proposed)
             town.trace.record(town.clock.tick, request, answer, _describe(proposed), reason is None, reason=reason,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agents.protocol import Request
 from agents.reflection import parse_importance, parse_insights
-from game.world.components import Mind, PlayerControlled, Resident
+from game.world.components import InFlight, Mind, PlayerControlled, Requests, Resident
 from game.world.ecs import Processor
 from game.world.minds import remember, view
 from game.world.situation import situation
@@ -24,13 +24,14 @@ class MemoryProcessor(Processor):
         """Apply ratings and insights that came back; ask for reflections that are due."""
         town = self.town
         for request, answer in town.mind.take("importance"):
-            entity, memory_id = town.ratings.pop(request.id, (None, None))
-            if entity is None or memory_id is None or not town.ecs.entity_exists(entity):
+            record = self._take(request)
+            entity = town.residents.get(request.npc)
+            if record is None or record.about is None or entity is None:
                 town.trace.record(town.clock.tick, request, answer, None, False,
                                   reason="stale: nobody is waiting for this rating")
                 continue
             rating = parse_importance(answer.text)
-            memory = town.ecs.component_for_entity(entity, Mind).memory.get(memory_id)
+            memory = town.ecs.component_for_entity(entity, Mind).memory.get(record.about)
             if memory is not None and rating is not None:
                 memory.importance = rating
             town.trace.record(town.clock.tick, request, answer, rating, rating is not None,
@@ -41,22 +42,28 @@ class MemoryProcessor(Processor):
         for entity, (mind, resident) in sorted(town.ecs.get_components(Mind, Resident), key=lambda p: p[0]):
             if town.ecs.has_component(entity, PlayerControlled):
                 continue
-            if mind.reflecting is None and mind.importance_since_reflection >= town.settings.reflection_threshold:
+            requests = town.ecs.component_for_entity(entity, Requests)
+            due = mind.importance_since_reflection >= town.settings.reflection_threshold
+            if due and not requests.waiting("reflect"):
                 mind_view, _ = view(town, entity, None, recent=REFLECT_ON)
                 request = town.mind.ask(Request(town.mind.next_id(), "reflect", resident.id, resident.persona,
                                                 situation(town, entity, "reflect"), 0, mind=mind_view))
-                mind.reflecting = request.id
+                requests.add(InFlight("reflect", request.id, town.clock.tick))
+
+    def _take(self, request: Request) -> InFlight | None:
+        """The resident's record of ``request``, removed; None when nobody waits for it any more."""
+        entity = self.town.residents.get(request.npc)
+        if entity is None or not self.town.ecs.entity_exists(entity):
+            return None
+        return self.town.ecs.component_for_entity(entity, Requests).out.pop(request.id, None)
 
     def _reflected(self, request: Request, reply: str) -> str | None:
         """Store the insights of a reflection as memories that cite what they came from; else say why not."""
         town = self.town
         entity = town.residents.get(request.npc)
-        if entity is None or not town.ecs.entity_exists(entity):
-            return "stale: the resident is gone"
-        mind = town.ecs.component_for_entity(entity, Mind)
-        if mind.reflecting != request.id:
+        if self._take(request) is None or entity is None:
             return "stale: the resident is no longer waiting for this reflection"
-        mind.reflecting = None
+        mind = town.ecs.component_for_entity(entity, Mind)
         mind.importance_since_reflection = 0.0
         known = {memory_id for memory_id, _ in request.mind.memories}
         held = {m.text for m in mind.memory.memories if m.kind == "reflection"}

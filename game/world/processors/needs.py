@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.world.components import Activity, Mind, Path, Pending, PlayerControlled, ReplanDue, Talking
+from game.world.components import Activity, Mind, Path, PlayerControlled, ReplanDue, Talking
 from game.world.ecs import Processor
 from game.world.town import Town
 
@@ -33,7 +33,7 @@ class NeedsProcessor(Processor):
             mind.needs.update(doing, self.minutes)
             mind.emotion.settle(self.minutes, mind.needs)
             urgent = mind.needs.urgent()
-            if urgent is None or doing in ("sleep", "meal") or self.town.ecs.has_component(entity, Pending):
+            if urgent is None or doing in ("sleep", "meal") or self.town.choosing(entity):
                 continue
             last = mind.last_urgent
             if last is None or last[0] != urgent or now - last[1] > REPLAN_GAP_MINUTES:

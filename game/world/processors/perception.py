@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from game.world.components import Activity, DecisionDue, Mind, Pending, Perceived, PlayerControlled, Position, Resident
+from game.world.components import (
+    Activity,
+    DecisionDue,
+    Mind,
+    Perceived,
+    PlayerControlled,
+    Position,
+    Resident,
+)
 from game.world.ecs import Processor
 from game.world.minds import remember
 from game.world.situation import doing
@@ -69,5 +77,5 @@ class PerceptionProcessor(Processor):
 
     def _free(self, entity: int) -> bool:
         """Return whether a resident may be distracted now (available, not already deciding)."""
-        return (self.town.available(entity) and not self.town.ecs.has_component(entity, Pending)
+        return (self.town.available(entity) and not self.town.choosing(entity)
                 and not self.town.ecs.has_component(entity, DecisionDue))

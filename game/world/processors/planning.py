@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.plans import parse_plan, plan_problem
-from game.world.components import Activity, DecisionDue, Pending, Plan
+from game.world.components import Activity, DecisionDue, Plan, Requests
 from game.world.ecs import Processor
 from game.world.events import IntentRejected, PlanMade
 from game.world.minds import remember
@@ -28,10 +28,10 @@ class PlanningProcessor(Processor):
             entity = town.residents.get(request.npc)
             if entity is None or not town.ecs.entity_exists(entity):
                 continue
-            pending = town.ecs.try_component(entity, Pending)
-            if pending is None or pending.request_id != request.id:
-                continue
-            town.ecs.remove_component(entity, Pending)
+            requests = town.ecs.component_for_entity(entity, Requests)
+            if request.id not in requests.out:
+                continue  # stale: a newer plan or decision was asked for
+            del requests.out[request.id]
             sit = request.situation
             plan = parse_plan(answer.text, sit.day)
             allowed = set(request.options.places) if request.options else set(town.tilemap.places)
