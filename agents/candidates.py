@@ -6,7 +6,7 @@ produce one of these, so an invalid intent cannot come out of them.
 
 from __future__ import annotations
 
-from agents.intents import Continue, DoActivity, GoTo, Intent, Sleep, TalkTo, Wait, intent_to_json
+from agents.intents import ACTIVITY_KINDS, Continue, DoActivity, GoTo, Intent, Sleep, TalkTo, Wait, intent_to_json
 from agents.plans import current_step
 from agents.protocol import Request
 
@@ -49,7 +49,7 @@ def decision_schema(request: Request) -> dict[str, object]:
     variants: list[dict[str, object]] = [
         _object({"action": {"const": "activity"}, "activity": {"type": "string", "maxLength": 80},
                  "minutes": {"type": "integer", "minimum": 1, "maximum": 960},
-                 "kind": {"enum": ["meal", "work", "leisure", "chores"]}}),
+                 "kind": {"enum": list(ACTIVITY_KINDS)}}),
         _object({"action": {"const": "wait"}, "minutes": {"type": "integer", "minimum": 1, "maximum": 960}}),
         _object({"action": {"const": "continue"}}),
     ]

@@ -65,3 +65,27 @@ def test_overrides_are_checked_and_sorted_into_world_rules_and_run_options() -> 
     sim = Simulation("oakvale", time_scale=120, perception_radius=3)
     assert sim.options.time_scale == 120 and sim.town.settings.perception_radius == 3
     assert not hasattr(sim.town.settings, "time_scale"), "the window's pace is not a rule of the world"
+
+
+def test_what_the_world_allows_is_what_the_options_offer() -> None:
+    from agents.intents import GoTo, Sleep, TalkTo
+    from game.world.resolve import check
+    from game.world.situation import options
+
+    sim = Simulation("oakvale", seed=7)
+    town, offered_people, offered_sleep = sim.town, 0, 0
+    sim.run(hours=5)
+    for _ in range(8):  # a working day's middle, half an hour apart
+        sim.run(minutes=30)
+        for entity in town.residents.values():
+            offered = options(town, entity)
+            offered_people += len(offered.people)
+            offered_sleep += offered.can_sleep
+            here = town.ecs.component_for_entity(entity, Position).place
+            for place in town.tilemap.places:
+                allowed = check(town, entity, GoTo(place)) is None
+                assert allowed == (place in offered.places and place != here), place
+            for person in town.residents:
+                assert (check(town, entity, TalkTo(person)) is None) == (person in offered.people), person
+            assert (check(town, entity, Sleep(60)) is None) == offered.can_sleep
+    assert offered_people >= 4 and offered_sleep >= 1, "the moments sampled offer people to talk to, and a bed"

@@ -17,14 +17,19 @@ from game.world.components import (
     Talking,
 )
 from game.world.events import ActivityStarted, ConversationStarted, MoveStarted, Said
-from game.world.situation import may_enter
+from game.world.situation import options
 from game.world.town import Town
 
 
 def check(town: Town, entity: int, intent: Intent) -> str | None:
-    """Return why ``intent`` is not allowed for ``entity`` right now, or None when it is."""
+    """Return why ``intent`` is not allowed for ``entity`` right now, or None when it is.
+
+    What is allowed is what ``options`` offers (the one statement of what a resident may do now, which the
+    brains' situation and constrained decoding also read); the rest of this function only explains a refusal.
+    """
     position = town.ecs.component_for_entity(entity, Position)
     persona = town.ecs.component_for_entity(entity, Resident).persona
+    allowed = options(town, entity)
     match intent:
         case GoTo(place):
             if place not in town.tilemap.places:
@@ -33,20 +38,20 @@ def check(town: Town, entity: int, intent: Intent) -> str | None:
                 return f"'{place}' has no walkable tile"
             if position.place == place:
                 return f"already at {place}"
-            if not may_enter(persona, town.tilemap.places[place]):
+            if place not in allowed.places:
                 return f"'{place}' is someone else's home"
-        case TalkTo(person):
-            return _check_talk(town, entity, person)
+        case TalkTo(person) if person not in allowed.people:
+            return _why_not_talk(town, entity, person)
         case Sleep():
-            if position.place != persona.home:
+            if not allowed.can_sleep:
                 return f"can only sleep at home ({persona.home}), not at {position.place or 'outdoors'}"
         case Say(_, to) if to is not None and to not in town.residents:
             return f"no resident called '{to}'"
     return None
 
 
-def _check_talk(town: Town, entity: int, person: str) -> str | None:
-    """Return why ``entity`` cannot start talking with ``person`` now, or None."""
+def _why_not_talk(town: Town, entity: int, person: str) -> str | None:
+    """Explain why ``person`` is not among the people ``entity`` may talk to (None: the player may, cooldown or not)."""
     other = town.residents.get(person)
     if other is None:
         return f"no resident called '{person}'"
