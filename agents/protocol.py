@@ -57,7 +57,7 @@ class Options:
 class Dialogue:
     """The state of a conversation when one side is asked for its next line."""
 
-    conversation: int
+    conversation: str
     partner: str
     partner_name: str
     turn: int

@@ -94,7 +94,7 @@ def _ask(game: object, screen: object, question: str, frames: list[float], warm:
     began, first = time.perf_counter(), None
     while time.perf_counter() - began < 60:
         _frames(g, screen, 1, frames)
-        partial = sim.town.mind.partial(pl.line_in_flight(sim.town, *current))
+        partial = sim.town.mind.partial(pl.line_in_flight(sim.town, current[1]))
         replied = len(conversation.history) > heard + 1
         if first is None and (replied or len(partial.split()) >= 2 or partial.endswith(" ")):
             first = time.perf_counter() - began

@@ -49,12 +49,12 @@ def test_a_starving_resident_fits_a_meal_into_its_plan_and_eats() -> None:
 
 
 def test_round_robin_takes_turns_in_groups() -> None:
-    conversation = Conversation([1, 2, 3], None, 6)
+    conversation = Conversation("c1", ["ann", "bo", "cy"], None, 6)
     policy, order = RoundRobin(), []
     for _ in range(6):
         order.append(conversation.participants[conversation.speaker])
         conversation.speaker = policy.next_speaker(conversation)
-    assert order == [1, 2, 3, 1, 2, 3]
+    assert order == ["ann", "bo", "cy", "ann", "bo", "cy"]
 
 
 class CannotPlan(ScriptedBrain):

@@ -82,7 +82,7 @@ def test_talk_type_send_and_get_a_reply(game: Game) -> None:
     assert game.chat_open and game.sim.resident("player").talking
     for _ in range(30):  # wait for our turn (the resident may have spoken first)
         _, conversation = pl.conversation_of(game.sim.town, game.sim.player)  # type: ignore[misc]
-        mine = conversation.participants[conversation.speaker] == game.sim.player
+        mine = conversation.participants[conversation.speaker] == "player"
         if mine:
             break
         frames(game, 10)

@@ -64,7 +64,7 @@ def test_neighbours_who_meet_notice_each_other_once(tmp_path: Path) -> None:
         position = ecs.component_for_entity(entity, Position)
         position.x, position.y, position.place = x, 5, "green"
     sim.step()
-    assert ecs.component_for_entity(ann, Perceived).nearby == {bo}
+    assert ecs.component_for_entity(ann, Perceived).nearby == {"bo"}
     assert ecs.component_for_entity(ann, DecisionDue).reason == "met:bo"
     sim.step()
 

@@ -150,7 +150,7 @@ def _converse(rng: random.Random, town: GenTown, rid: str, sit: Situation, mind:
         history.append((speaker.id, line))
     closing = turn >= 2 and rng.random() < 0.15
     news = mind.news[0] if mind.news and rng.random() < 0.6 else None
-    dialogue = Dialogue(1, partner.id, partner.name, turn, max_turns, closing, tuple(history))
+    dialogue = Dialogue("c1", partner.id, partner.name, turn, max_turns, closing, tuple(history))
     view = MindView(mind.needs, mind.needs_text, mind.mood, None, mind.closeness, mind.memories, mind.happenings,
                     (news,) if news else ())
     request = Request(0, "converse", rid, persona, sit, seed, dialogue=dialogue, mind=view)

@@ -89,7 +89,7 @@ def request_for(scene: Scene, partner: tuple[str, str, str], history: tuple[tupl
                 closing: bool = False, untold: tuple[News, ...] = ()) -> Request:
     """The converse request a scene makes when ``partner`` (id, name, about) has said ``history``."""
     pid, name, about = partner
-    dialogue = Dialogue(1, pid, name, len(history), 40 if pid == "player" else 6, closing, history)
+    dialogue = Dialogue("c1", pid, name, len(history), 40 if pid == "player" else 6, closing, history)
     facts = replace(scene.facts, partner_about=about)
     mind = replace(scene.mind, news=untold)
     return Request(0, "converse", scene.persona.id, scene.persona, scene.situation, 0, dialogue=dialogue, mind=mind,

@@ -209,10 +209,11 @@ class Game:
                 self.notify(f"{self.chat_partner} ended the conversation.")
             return
         _, conversation = current
-        partner = next(self.sim.town.resident_id(m) for m in conversation.participants if m != self.sim.player)
+        me = self.sim.town.resident_id(self.sim.player)
+        partner = next(m for m in conversation.participants if m != me)
         if not self.chat_open:
             self._open_chat(partner)
-        if conversation.participants[conversation.speaker] == self.sim.player:
+        if conversation.participants[conversation.speaker] == me:
             conversation.next_tick = self.sim.clock.tick  # the open chat box keeps the resident waiting
 
     def _brain_status(self) -> None:
@@ -267,12 +268,13 @@ class Game:
         if self.sim.player is None:
             return {}
         current = pl.conversation_of(self.sim.town, self.sim.player)
-        awaited = pl.line_in_flight(self.sim.town, *current) if current is not None else None
+        awaited = pl.line_in_flight(self.sim.town, current[1]) if current is not None else None
         if current is None or awaited is None:
             return {}
         partial = self.sim.town.mind.partial(awaited)
-        partner = next(m for m in current[1].participants if m != self.sim.player)
-        return {self.sim.town.resident_id(partner): partial} if partial else {}
+        me = self.sim.town.resident_id(self.sim.player)
+        partner = next(m for m in current[1].participants if m != me)
+        return {partner: partial} if partial else {}
 
     def _draw_chat(self, screen: pygame.Surface) -> None:
         """Draw the chat box for the player's conversation."""
@@ -281,10 +283,10 @@ class Game:
         current = pl.conversation_of(self.sim.town, self.sim.player)
         if current is None:
             return
-        entity, conversation = current
-        awaited = pl.line_in_flight(self.sim.town, entity, conversation)
+        _, conversation = current
+        awaited = pl.line_in_flight(self.sim.town, conversation)
         lines = [(self.names.get(s, s), line) for s, line in conversation.history]
-        your_turn = conversation.participants[conversation.speaker] == self.sim.player
+        your_turn = conversation.participants[conversation.speaker] == self.sim.town.resident_id(self.sim.player)
         partial = self.sim.town.mind.partial(awaited)
         if partial:
             lines.append((self.chat_partner, partial + " ..."))

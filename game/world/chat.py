@@ -31,7 +31,7 @@ def chat(sim: Simulation, resident_id: str, text: str) -> str:
     if entity is None or entity == player:
         raise ChatRefused(f"no resident called '{resident_id}' (known: {', '.join(sorted(town.residents))})")
     current = pl.conversation_of(sim.town, player)
-    if current is not None and entity not in current[1].participants:
+    if current is not None and resident_id not in current[1].participants:
         pl.leave(town, player)
         current = None
     if current is None:

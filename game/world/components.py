@@ -83,8 +83,10 @@ class InFlight:
     kind: str
     request_id: int
     sent_tick: int
-    about: int | None = None
-    """The memory an importance rating rates, or the conversation a line is for."""
+    memory: int | None = None
+    """The memory an importance rating rates."""
+    conversation: str | None = None
+    """The conversation a line is for."""
 
 
 CHOICE = ("plan", "decide")
@@ -124,17 +126,17 @@ class Plan:
 
 @dataclass(slots=True)
 class Talking:
-    """The resident is in a conversation (an entity with a Conversation)."""
+    """The resident is in a conversation: its id (``Town.conversations`` finds its entity)."""
 
-    conversation: int
+    conversation: str
 
 
 @dataclass(slots=True)
 class Perceived:
-    """Whom the resident noticed last tick (entity ids), to tell who is newly met."""
+    """Whom the resident noticed last tick (resident ids), to tell who is newly met."""
 
-    nearby: frozenset[int] = frozenset()
-    free: frozenset[int] = frozenset()
+    nearby: frozenset[str] = frozenset()
+    free: frozenset[str] = frozenset()
     """The subset of ``nearby`` who were free to talk (awake, standing, not talking)."""
 
 
@@ -173,9 +175,10 @@ class ReplanDue:
 
 @dataclass(slots=True)
 class Conversation:
-    """A conversation entity: its participants, whose turn it is, and what was said."""
+    """A conversation entity: its id, its participants (resident ids), whose turn it is, and what was said."""
 
-    participants: list[int]
+    id: str
+    participants: list[str]
     place: str | None
     max_turns: int
     turn: int = 0

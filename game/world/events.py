@@ -80,7 +80,7 @@ class ConversationStarted(Event):
     type: ClassVar[str] = "conversation_started"
     npc: str
     partner: str
-    conversation: int
+    conversation: str
     place: str | None
 
 
@@ -93,7 +93,7 @@ class Said(Event):
     to: str | None
     text: str
     act: str
-    conversation: int | None
+    conversation: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ class ConversationEnded(Event):
     type: ClassVar[str] = "conversation_ended"
     npc: str
     partner: str
-    conversation: int
+    conversation: str
     turns: int
     reason: str
 

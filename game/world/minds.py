@@ -38,7 +38,7 @@ def remember(town: Town, entity: int, kind: str, text: str, *, source: str | Non
         request = Request(town.mind.next_id(), "importance", resident.id, resident.persona,
                           situation(town, entity, "rate memory"), 0, subject=text)
         town.ecs.component_for_entity(entity, Requests).add(InFlight("importance", request.id, town.clock.tick,
-                                                                      memory.id))
+                                                                      memory=memory.id))
         town.mind.ask(request)
     if kind != "observation":
         town.emit(MemoryFormed(town.resident_id(entity), kind, text, memory.importance, source))

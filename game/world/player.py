@@ -87,26 +87,28 @@ def talk(town: Town, entity: int, resident_id: str) -> str | None:
 
 def say(town: Town, entity: int, text: str) -> str | None:
     """Say the player's line in their conversation (as data for the other side); return why not, or None."""
-    talking = town.ecs.try_component(entity, Talking)
-    if talking is None or not town.ecs.entity_exists(talking.conversation):
+    current = conversation_of(town, entity)
+    if current is None:
         return "not in a conversation"
-    conversation = town.ecs.component_for_entity(talking.conversation, Conversation)
-    if (conversation.participants[conversation.speaker] != entity
-            or line_in_flight(town, talking.conversation, conversation) is not None):
+    _, conversation = current
+    me = town.resident_id(entity)
+    if conversation.participants[conversation.speaker] != me or line_in_flight(town, conversation) is not None:
         return "it is not your turn"
     line = neutralise(clean_line(text)[:MAX_LINE])
     if not line:
         return "say something"
-    partner = next(m for m in conversation.participants if m != entity)
-    partner_id = town.resident_id(partner)
+    partner_id = next(m for m in conversation.participants if m != me)
+    partner = town.entity_of(partner_id)
+    if partner is None:
+        return "they have gone"
     act = "greet" if conversation.turn < 2 else "farewell" if says_goodbye(line) else "chat"
-    town.emit(Said(PLAYER_ID, partner_id, line, act, talking.conversation))
+    town.emit(Said(me, partner_id, line, act, conversation.id))
     name = town.ecs.component_for_entity(entity, Resident).persona.first_name
     remember(town, partner, "observation", f"{name} said to me: \"{line}\"",
              importance=min(PLAYER_LINE_IMPORTANCE, rule_importance("observation", line)), rate=False)
     if says_goodbye(line):
         conversation.closing = True
-    conversation.history.append((PLAYER_ID, line))
+    conversation.history.append((me, line))
     conversation.turn += 1
     conversation.speaker = (conversation.speaker + 1) % len(conversation.participants)
     conversation.next_tick = town.clock.tick + 1
@@ -115,15 +117,12 @@ def say(town: Town, entity: int, text: str) -> str | None:
 
 def leave(town: Town, entity: int) -> None:
     """End the player's conversation (they walked off or closed the chat)."""
-    talking = town.ecs.try_component(entity, Talking)
-    if talking is not None and town.ecs.entity_exists(talking.conversation):
-        conversation = town.ecs.component_for_entity(talking.conversation, Conversation)
-        finish_conversation(town, talking.conversation, conversation, "player left")
+    current = conversation_of(town, entity)
+    if current is not None:
+        finish_conversation(town, *current, "player left")
 
 
 def conversation_of(town: Town, entity: int) -> tuple[int, Conversation] | None:
     """The player's current conversation entity and state, if any."""
     talking = town.ecs.try_component(entity, Talking)
-    if talking is None or not town.ecs.entity_exists(talking.conversation):
-        return None
-    return talking.conversation, town.ecs.component_for_entity(talking.conversation, Conversation)
+    return town.conversation(talking.conversation) if talking is not None else None

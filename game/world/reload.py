@@ -75,7 +75,7 @@ class PersonaWatcher:
             self.sim.town.ecs.add_component(entity, DecisionDue("persona changed"))
             return f"{persona.name} updated from {persona.source.name if persona.source else persona.id}"
         entity = self.sim.town.ecs.create_entity()
-        spot = town.claim_spot(entity, persona.home)
+        spot = town.claim_spot(persona.id, persona.home)
         if spot is None:
             self.sim.town.ecs.delete_entity(entity)
             return f"{persona.name}: home {persona.home} has no room"

@@ -58,7 +58,7 @@ def _why_not_talk(town: Town, entity: int, person: str) -> str | None:
     if other == entity:
         return "cannot talk to oneself"
     perceived = town.ecs.try_component(entity, Perceived)
-    if perceived is None or other not in perceived.nearby:
+    if perceived is None or person not in perceived.nearby:
         return f"{person} is not near"
     if not town.available(other):
         return f"{person} is busy"
@@ -94,10 +94,10 @@ def apply(town: Town, entity: int, intent: Intent) -> None:
 def _start_walk(town: Town, entity: int, npc: str, place: str) -> None:
     """Claim a spot at ``place`` and set off along a path to it (or wait if none is found)."""
     position = town.ecs.component_for_entity(entity, Position)
-    spot = town.claim_spot(entity, place)
+    spot = town.claim_spot(npc, place)
     steps = town.pathfinder.path(position.tile, spot) if spot is not None else None
     if steps is None:
-        town.release(entity)
+        town.release(npc)
         _start_activity(town, entity, Activity("wait", "waiting", town.clock.total_minutes + 5), position.place, 5)
         return
     town.ecs.try_remove_component(entity, Activity)
@@ -114,12 +114,16 @@ def _start_activity(town: Town, entity: int, activity: Activity, place: str | No
 def start_conversation(town: Town, members: list[int]) -> int:
     """Create a conversation between ``members`` (the first one starts it) and log it."""
     first = town.ecs.component_for_entity(members[0], Position)
-    conversation = town.ecs.create_entity(Conversation(list(members), first.place, town.settings.conversation_max_turns,
-                                                    next_tick=town.clock.tick + 1))
+    ids = [town.resident_id(m) for m in members]
+    town.conversations_started += 1
+    conversation_id = f"c{town.conversations_started}"
+    conversation = town.ecs.create_entity(Conversation(conversation_id, ids, first.place,
+                                                       town.settings.conversation_max_turns,
+                                                       next_tick=town.clock.tick + 1))
+    town.conversations[conversation_id] = conversation
     for member in members:
-        town.ecs.add_component(member, Talking(conversation))
+        town.ecs.add_component(member, Talking(conversation_id))
         town.ecs.component_for_entity(member, Requests).drop(*CHOICE)
         town.ecs.try_remove_component(member, DecisionDue)
-    ids = [town.resident_id(m) for m in members]
-    town.emit(ConversationStarted(ids[0], ids[1], conversation, first.place))
+    town.emit(ConversationStarted(ids[0], ids[1], conversation_id, first.place))
     return conversation

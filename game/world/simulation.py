@@ -153,7 +153,7 @@ class Simulation:
         ecs = town.ecs
         for variant, persona in enumerate(self.world.personas):
             entity = ecs.create_entity()
-            spot = town.claim_spot(entity, persona.home)
+            spot = town.claim_spot(persona.id, persona.home)
             assert spot is not None, "the loader checks that every home has a walkable tile"
             place = town.tilemap.place_at(spot)
             closeness = {other: r.closeness for other, r in persona.relationships.items()}

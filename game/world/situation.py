@@ -25,8 +25,9 @@ def situation(town: Town, entity: int, reason: str) -> Situation:
     position = town.ecs.component_for_entity(entity, Position)
     perceived = town.ecs.try_component(entity, Perceived)
     nearby = []
-    for other in sorted(perceived.nearby if perceived else ()):
-        if town.ecs.entity_exists(other):
+    for other_id in sorted(perceived.nearby if perceived else ()):
+        other = town.entity_of(other_id)
+        if other is not None:
             resident = town.ecs.component_for_entity(other, Resident)
             nearby.append(Nearby(resident.id, resident.persona.name, doing(town, other)))
     clock = town.clock
@@ -41,11 +42,10 @@ def options(town: Town, entity: int) -> Options:
     position = town.ecs.component_for_entity(entity, Position)
     perceived = town.ecs.try_component(entity, Perceived)
     people = []
-    for other in sorted(perceived.nearby if perceived else ()):
-        if town.ecs.entity_exists(other) and town.available(other):
-            other_id = town.resident_id(other)
-            if not town.in_cooldown(entity, other_id):
-                people.append(other_id)
+    for other_id in sorted(perceived.nearby if perceived else ()):
+        other = town.entity_of(other_id)
+        if other is not None and town.available(other) and not town.in_cooldown(entity, other_id):
+            people.append(other_id)
     places = tuple(sorted(p.id for p in town.tilemap.places.values() if p.tiles and may_enter(resident.persona, p)))
     return Options(places, tuple(people), position.place == resident.persona.home)
 

@@ -31,8 +31,9 @@ def closeness_change(closeness: float, turns: int, sociability: float) -> float:
 
 def finish_conversation(town: Town, entity: int, conversation: Conversation, reason: str) -> None:
     """End a conversation: both remember it, grow closer, feel better; cooldowns start; each decides again."""
-    members = [m for m in conversation.participants if town.ecs.entity_exists(m)]
-    ids = [town.resident_id(m) for m in members]
+    present = [(i, town.entity_of(i)) for i in conversation.participants]
+    ids = [i for i, m in present if m is not None]
+    members = [m for _, m in present if m is not None]
     now = town.clock.total_minutes
     place = town.tilemap.places.get(conversation.place or "")
     where = place.label if place else "outdoors"
@@ -60,7 +61,8 @@ def finish_conversation(town: Town, entity: int, conversation: Conversation, rea
         if not town.ecs.has_component(member, PlayerControlled):
             town.ecs.add_component(member, DecisionDue("conversation_ended"))
     if len(ids) >= 2:
-        town.emit(ConversationEnded(ids[0], ids[1], entity, conversation.turn, reason))
+        town.emit(ConversationEnded(ids[0], ids[1], conversation.id, conversation.turn, reason))
+    town.conversations.pop(conversation.id, None)
     town.ecs.delete_entity(entity)
 
 
@@ -76,11 +78,12 @@ def _summary(town: Town, conversation: Conversation, own: str, other: str) -> st
     return f"Talked with {name} at {where}. {name} said: \"{said}\"{news}"
 
 
-def line_in_flight(town: Town, entity: int, conversation: Conversation) -> int | None:
-    """The id of the request out for conversation ``entity``'s next line, if one is out."""
+def line_in_flight(town: Town, conversation: Conversation) -> int | None:
+    """The id of the request out for the conversation's next line, if one is out."""
     for member in conversation.participants:
-        requests = town.ecs.try_component(member, Requests)
+        entity = town.entity_of(member)
+        requests = town.ecs.try_component(entity, Requests) if entity is not None else None
         for record in requests.out.values() if requests is not None else ():
-            if record.kind == "converse" and record.about == entity:
+            if record.kind == "converse" and record.conversation == conversation.id:
                 return record.request_id
     return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from agents.embeddings import Embedder
 from agents.protocol import FallbackPolicy
 from game.world.clock import GameClock
-from game.world.components import CHOICE, Activity, Path, Relationships, Requests, Resident, Talking
+from game.world.components import CHOICE, Activity, Conversation, Path, Relationships, Requests, Resident, Talking
 from game.world.ecs import Entities
 from game.world.events import Event, EventLog
 from game.world.loader import WorldDef
@@ -40,7 +40,11 @@ class Town:
     """This town's entities and components, and the processors of its tick (no other town sees them)."""
     residents: dict[str, int] = field(default_factory=dict)
     """Resident id -> entity."""
-    claims: dict[Tile, int] = field(default_factory=dict)
+    conversations: dict[str, int] = field(default_factory=dict)
+    """Conversation id -> entity, while the conversation lasts."""
+    conversations_started: int = 0
+    """How many conversations this town has had (the next one's id is ``c<count + 1>``)."""
+    claims: dict[Tile, str] = field(default_factory=dict)
     """Tiles where a resident stands or is heading, so that two do not pick the same spot."""
     scenario: list[TimedEvent] = field(default_factory=list)
     """Timed events still to fire, earliest first."""
@@ -58,21 +62,33 @@ class Town:
         """Return the resident id of an entity."""
         return self.ecs.component_for_entity(entity, Resident).id
 
-    def claim_spot(self, entity: int, place: str) -> Tile | None:
-        """Pick a free walkable tile of ``place`` for ``entity`` (seeded), release its old one, claim it."""
+    def claim_spot(self, owner: str, place: str) -> Tile | None:
+        """Pick a free walkable tile of ``place`` for resident ``owner`` (seeded), release its old one, claim it."""
         tiles = self.tilemap.places[place].tiles
         if not tiles:
             return None
-        free = [t for t in tiles if self.claims.get(t, entity) == entity]
+        free = [t for t in tiles if self.claims.get(t, owner) == owner]
         spot = self.rng.choice(free or list(tiles))
-        self.release(entity)
-        self.claims[spot] = entity
+        self.release(owner)
+        self.claims[spot] = owner
         return spot
 
-    def release(self, entity: int) -> None:
-        """Forget the spot ``entity`` claimed, if any."""
-        for tile in [t for t, e in self.claims.items() if e == entity]:
+    def release(self, owner: str) -> None:
+        """Forget the spot resident ``owner`` claimed, if any."""
+        for tile in [t for t, e in self.claims.items() if e == owner]:
             del self.claims[tile]
+
+    def conversation(self, conversation_id: str) -> tuple[int, Conversation] | None:
+        """The entity and state of a conversation that is still going on, or None."""
+        entity = self.conversations.get(conversation_id)
+        if entity is None or not self.ecs.entity_exists(entity):
+            return None
+        return entity, self.ecs.component_for_entity(entity, Conversation)
+
+    def entity_of(self, resident_id: str) -> int | None:
+        """The entity of a resident (or player) id that is still in the town, or None."""
+        entity = self.residents.get(resident_id)
+        return entity if entity is not None and self.ecs.entity_exists(entity) else None
 
     def choosing(self, entity: int) -> bool:
         """Whether a plan or decision request is out for ``entity`` (its answer is awaited)."""

@@ -53,24 +53,24 @@ class ConversationProcessor(Processor):
             speaker = town.residents.get(request.npc)
             requests = town.ecs.try_component(speaker, Requests) if speaker is not None else None
             record = requests.out.pop(request.id, None) if requests is not None else None
-            if record is None or record.about is None:
-                continue  # stale: the line is no longer awaited
-            conversation = town.ecs.try_component(record.about, Conversation)
-            if conversation is not None:
-                self._say(record.about, conversation, request, answer.text)
-                town.trace.record(town.clock.tick, request, answer, conversation.history[-1][1], True,
-                                  to=request.dialogue.partner if request.dialogue else None,
-                                  news=conversation.last_news)
+            current = town.conversation(record.conversation) if record and record.conversation else None
+            if current is None:
+                continue  # stale: the line is no longer awaited, or the conversation is over
+            entity, conversation = current
+            self._say(entity, conversation, request, answer.text)
+            town.trace.record(town.clock.tick, request, answer, conversation.history[-1][1], True,
+                              to=request.dialogue.partner if request.dialogue else None, news=conversation.last_news)
         for entity, conversation in sorted(town.ecs.get_component(Conversation), key=lambda pair: pair[0]):
             if (town.clock.tick >= conversation.next_tick and town.ecs.entity_exists(entity)
-                    and line_in_flight(town, entity, conversation) is None):
+                    and line_in_flight(town, conversation) is None):
                 self._ask(entity, conversation)
 
     def _ask(self, entity: int, conversation: Conversation) -> None:
         """Queue a request for the current speaker's next line."""
         town = self.town
-        members = conversation.participants
-        if not all(town.ecs.entity_exists(m) for m in members):
+        present = [town.entity_of(m) for m in conversation.participants]
+        members = [m for m in present if m is not None]
+        if len(members) < len(present):
             finish_conversation(town, entity, conversation, "someone left")
             return
         speaker = members[conversation.speaker]
@@ -84,7 +84,8 @@ class ConversationProcessor(Processor):
             return
         partner = members[(conversation.speaker + 1) % len(members)]
         request = town.mind.ask(self._request(entity, conversation, speaker, partner))
-        town.ecs.component_for_entity(speaker, Requests).add(InFlight("converse", request.id, town.clock.tick, entity))
+        town.ecs.component_for_entity(speaker, Requests).add(InFlight("converse", request.id, town.clock.tick,
+                                                                         conversation=conversation.id))
 
     def _request(self, entity: int, conversation: Conversation, speaker: int, partner: int,
                  warm: bool = False) -> Request:
@@ -92,7 +93,7 @@ class ConversationProcessor(Processor):
         town = self.town
         partner_resident = town.ecs.component_for_entity(partner, Resident)
         resident = town.ecs.component_for_entity(speaker, Resident)
-        dialogue = Dialogue(entity, partner_resident.id, partner_resident.persona.name, conversation.turn,
+        dialogue = Dialogue(conversation.id, partner_resident.id, partner_resident.persona.name, conversation.turn,
                             conversation.max_turns, conversation.closing, tuple(conversation.history))
         query = None if warm else _query(conversation, partner_resident, resident)
         mind, scored = view(town, speaker, query, partner=partner_resident.id,
@@ -115,7 +116,7 @@ class ConversationProcessor(Processor):
         dialogue = request.dialogue
         assert dialogue is not None, "converse requests carry a dialogue"
         act = "greet" if conversation.turn < 2 else ("farewell" if end or conversation.closing else "chat")
-        town.emit(Said(request.npc, dialogue.partner, line, act, entity))
+        town.emit(Said(request.npc, dialogue.partner, line, act, conversation.id))
         speaker, listener = town.residents[request.npc], town.residents[dialogue.partner]
         conversation.last_news = None
         if news is not None and pass_on(town, speaker, listener, news):
@@ -128,7 +129,8 @@ class ConversationProcessor(Processor):
         conversation.speaker = self.policy.next_speaker(conversation)
         seconds = max(3.0, len(line.split()) / WORDS_PER_SECOND)
         conversation.next_tick = town.clock.tick + town.clock.minutes_to_ticks(seconds / 60)
-        with_player = any(town.ecs.has_component(m, PlayerControlled) for m in conversation.participants)
+        with_player = any(town.ecs.has_component(m, PlayerControlled)
+                          for m in map(town.entity_of, conversation.participants) if m is not None)
         if conversation.closing or conversation.turn >= conversation.max_turns:
             finish_conversation(town, entity, conversation, "goodbye" if conversation.closing or end else "turn limit")
         elif end and not with_player:  # a player's talk ends when the player says goodbye or walks off
@@ -139,8 +141,9 @@ class ConversationProcessor(Processor):
         town = self.town
         perceived = town.ecs.component_for_entity(speaker, Perceived)
         name = town.ecs.component_for_entity(speaker, Resident).persona.first_name
-        for other in sorted(perceived.nearby):
-            if other in conversation.participants or not town.ecs.entity_exists(other):
+        for other_id in sorted(perceived.nearby):
+            other = town.entity_of(other_id)
+            if other_id in conversation.participants or other is None:
                 continue
             if town.available(other) or town.ecs.has_component(other, Talking):
                 remember(town, other, "observation", f"Heard {name} say to {partner.split(maxsplit=1)[0]}: \"{line}\"")

@@ -26,12 +26,12 @@ class MemoryProcessor(Processor):
         for request, answer in town.mind.take("importance"):
             record = self._take(request)
             entity = town.residents.get(request.npc)
-            if record is None or record.about is None or entity is None:
+            if record is None or record.memory is None or entity is None:
                 town.trace.record(town.clock.tick, request, answer, None, False,
                                   reason="stale: nobody is waiting for this rating")
                 continue
             rating = parse_importance(answer.text)
-            memory = town.ecs.component_for_entity(entity, Mind).memory.get(record.about)
+            memory = town.ecs.component_for_entity(entity, Mind).memory.get(record.memory)
             if memory is not None and rating is not None:
                 memory.importance = rating
             town.trace.record(town.clock.tick, request, answer, rating, rating is not None,

@@ -41,13 +41,13 @@ class PerceptionProcessor(Processor):
                     for other, where in cells.get((cx + dx, cy + dy), ()):
                         if other != entity and self._sees(position, where):
                             near.add(other)
-            self._observe(entity, position, sorted(near - perceived.nearby))
-            free = frozenset(other for other in near if town.available(other))
+            ids = {town.resident_id(other): other for other in near}
+            self._observe(entity, position, [ids[i] for i in sorted(ids.keys() - perceived.nearby)])
+            free = frozenset(i for i, other in ids.items() if town.available(other))
             met = sorted(free - perceived.free)
-            perceived.nearby, perceived.free = frozenset(near), free
+            perceived.nearby, perceived.free = frozenset(ids), free
             if met and self._free(entity) and not self.town.ecs.has_component(entity, PlayerControlled):
-                for other in met:
-                    other_id = town.resident_id(other)
+                for other_id in met:
                     if not town.in_cooldown(entity, other_id):
                         self.town.ecs.add_component(entity, DecisionDue(f"met:{other_id}"))
                         break
