@@ -56,8 +56,10 @@ def run(replies: int, hours: float, threads: int, warm: bool) -> dict[str, list[
             if state.activity_kind == "sleep" or state.talking or state.walking_to:
                 continue
             walk_to(game, partner)
-            sim.step(1)
+            sim.step(1)  # the player is placed, and perceived there
             game.talk()
+            sim.step(1)  # the talk command is applied; the frame reads its outcome
+            game.update(0.0)
             if not game.chat_open:
                 continue
             for index, question in enumerate(QUESTIONS[asked % 2::2][:2]):

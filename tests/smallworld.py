@@ -128,6 +128,7 @@ def write_small_world(folder: Path, start: str = "06:50") -> Path:
     return folder
 
 
-def small_town(folder: Path, processors: Sequence[Any] = SCHEDULE, seed: int = 1, **options: Any) -> Simulation:
-    """A ``Simulation`` of the small world (written into ``folder``) that runs only ``processors``, in order."""
-    return Simulation(write_small_world(folder), seed=seed, processors=tuple(processors), **options)
+def small_town(folder: Path, processors: Sequence[Any] = SCHEDULE, seed: int = 1, start: str = "06:50",
+               **options: Any) -> Simulation:
+    """A ``Simulation`` of the small world (written into ``folder``, starting at ``start``) running ``processors``."""
+    return Simulation(write_small_world(folder, start), seed=seed, processors=tuple(processors), **options)

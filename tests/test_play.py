@@ -60,13 +60,17 @@ def test_walking_with_the_keys_and_walls_stop_you(game: Game) -> None:
     key(pygame.K_RIGHT)
     key(pygame.K_d)
     frames(game, 3)
+    assert game.sim.resident("player").tile == start, "keys queue commands; the next tick applies them"
+    game.sim.step(1)
     assert game.sim.resident("player").tile == (start[0] + 2, start[1])
     position = game.sim.town.ecs.component_for_entity(game.sim.player, Position)
     position.x, position.y = 1, 1  # next to the blocked border
     key(pygame.K_UP)
     key(pygame.K_LEFT)
     frames(game, 2)
+    game.sim.step(1)
     assert game.sim.resident("player").tile == (1, 1), "no walking into the wall"
+    assert [o.refused for o in game.sim.outcomes("player")] == ["the way is blocked", "the way is blocked"]
 
 
 def test_talk_type_send_and_get_a_reply(game: Game) -> None:
@@ -78,7 +82,9 @@ def test_talk_type_send_and_get_a_reply(game: Game) -> None:
     frames(game, 1)
     if not game.chat_open:
         key(pygame.K_e)
-        frames(game, 1)
+        frames(game, 1)  # the key queues a talk command
+        game.sim.step(1)  # the next tick applies it
+        frames(game, 1)  # and the frame reads its outcome
     assert game.chat_open and game.sim.resident("player").talking
     for _ in range(30):  # wait for our turn (the resident may have spoken first)
         _, conversation = pl.conversation_of(game.sim.town, game.sim.player)  # type: ignore[misc]
@@ -112,6 +118,9 @@ def test_talk_type_send_and_get_a_reply(game: Game) -> None:
     assert not moved, "the player's words change what a resident says, never what the world lets it do"
     key(pygame.K_ESCAPE)
     frames(game, 2)
+    assert not game.chat_open, "the chat box closes at once"
+    game.sim.step(1)  # the leave command ends the conversation at the next tick
+    frames(game, 1)
     assert not game.chat_open and not game.sim.resident("player").talking
     memories = [m.text for m in game.sim.resident("player").mind.memory.memories]
     assert any(m.startswith("Talked with") for m in memories), "the exchange lands in the player's memory too"
@@ -209,6 +218,8 @@ def test_a_reply_streams_into_the_chat_box_and_bubble_as_it_is_written() -> None
         put_player_by(game, awake)
         sim.step(1)
         game.talk()
+        sim.step(1)  # the talk command is applied at the next tick; the frame reads its outcome
+        game.update(0.0)
         assert game.chat_open
         game.field.insert("Hello! How are you today?")
         game.send()

@@ -89,3 +89,40 @@ def test_what_the_world_allows_is_what_the_options_offer() -> None:
                 assert (check(town, entity, TalkTo(person)) is None) == (person in offered.people), person
             assert (check(town, entity, Sleep(60)) is None) == offered.can_sleep
     assert offered_people >= 4 and offered_sleep >= 1, "the moments sampled offer people to talk to, and a bed"
+
+
+def test_players_act_through_commands_that_the_next_tick_applies(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from smallworld import small_town
+
+    from game.world.commands import Leave, PlaceAt, Say, StartTalk, Walk
+
+    sim = small_town(tmp_path / "w", start="12:20")  # Ann and Bo are out on the green
+    sim.step(60)
+    alex, kim = sim.join_player(), sim.join_player("kim", "Kim Vale")
+    ecs = sim.town.ecs
+    sim.command(PlaceAt("player", 6, 2))
+    sim.command(PlaceAt("kim", 6, 6))
+    sim.command(Walk("kim", 0, 1))  # into the border wall
+    sim.command(Walk("nobody", 1, 0))
+    assert ecs.component_for_entity(alex, Position).tile != (6, 2), "nothing changes between ticks"
+    sim.step()
+    assert ecs.component_for_entity(alex, Position).tile == (6, 2)
+    assert ecs.component_for_entity(kim, Position).tile == (6, 6)
+    assert [o.refused for o in sim.outcomes("kim")] == [None, "the way is blocked"]
+    assert [o.refused for o in sim.outcomes("nobody")] == ["no player called 'nobody' in this town"]
+    sim.command(Walk("player", 1, 0))
+    sim.step()
+    assert ecs.component_for_entity(alex, Position).tile == (7, 2)
+    bo = ecs.component_for_entity(sim.town.residents["bo"], Position)
+    sim.command(PlaceAt("player", bo.x, bo.y - 1 if bo.y > 5 else bo.y + 1))
+    sim.step()
+    sim.command(StartTalk("player", "bo"))
+    sim.command(Say("player", "Lovely morning!"))
+    sim.step()
+    assert [o.refused for o in sim.outcomes("player")][-2:] == [None, None]
+    said = [e for e in sim.events if e["type"] == "said" and e["npc"] == "player"]
+    assert said and said[-1]["text"] == "Lovely morning!" and said[-1]["to"] == "bo"
+    sim.command(Leave("player"))
+    sim.step()
+    assert not sim.resident("player").talking
+    assert sim.resident("kim").name == "Kim Vale" and sim.player == alex

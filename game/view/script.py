@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from game.world.components import Position
+from game.world.commands import PlaceAt
 
 if TYPE_CHECKING:
     from game.view.session import Game
@@ -98,9 +98,8 @@ def walk_to(game: Game, resident_id: str) -> None:
         return
     target = game.sim.resident(resident_id).tile
     town = game.sim.town
-    position = game.sim.town.ecs.component_for_entity(game.sim.player, Position)
     for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1)):
         tile = (target[0] + dx, target[1] + dy)
         if town.tilemap.walkable(tile):
-            position.x, position.y, position.place, position.trail = *tile, town.tilemap.place_at(tile), ()
+            game.sim.command(PlaceAt(town.resident_id(game.sim.player), *tile))  # the next tick places the player
             return

@@ -11,6 +11,7 @@ from game.view.ui.hud import Hud
 from game.view.ui.panels import draw_chat, draw_help, draw_inspector, draw_log
 from game.view.ui.textinput import TextInput
 from game.world import player as pl
+from game.world.commands import Leave, Say, StartTalk, Walk
 from game.world.reload import PersonaWatcher
 from game.world.simulation import Simulation
 
@@ -33,6 +34,7 @@ class Game:
         self.field = TextInput(limit=pl.MAX_LINE)
         self.chat_open = False
         self.chat_partner = ""
+        self._leaving = False
         self.notice = ""
         self.notice_until = 0
         """Frame after which the notice clears."""
@@ -54,10 +56,15 @@ class Game:
 
     # ---- actions -------------------------------------------------------------------------------
 
+    @property
+    def me(self) -> str:
+        """The player's id (the window plays one player; the world can hold many)."""
+        return pl.PLAYER_ID
+
     def walk(self, dx: int, dy: int) -> None:
-        """Step the player one tile (through the world's walkability check)."""
+        """Ask the world to step the player one tile (the next tick checks the way and moves it)."""
         if self.sim.player is not None and not self.controls.paused:
-            pl.step(self.sim.town, self.sim.player, dx, dy)
+            self.sim.command(Walk(self.me, dx, dy))
             self.controls.follow = True
 
     def act(self, action: str) -> None:
@@ -116,26 +123,22 @@ class Game:
         if target is None or self.sim.player is None:
             self.notify("Nobody close enough to talk to.")
             return
-        reason = pl.talk(self.sim.town, self.sim.player, target)
-        self.notify(f"Can't talk to {self.names.get(target, target)}: {reason}." if reason else "")
-        if reason is None:
-            self._open_chat(target)
+        self.sim.command(StartTalk(self.me, target))  # the outcome opens the chat box, or says why not
 
     def send(self) -> None:
         """Send the typed line to the resident's brain (as data, never as instructions)."""
         if self.sim.player is None:
             return
-        reason = pl.say(self.sim.town, self.sim.player, self.field.text)
-        if reason is None:
-            self.field.take()
+        text = self.field.take()
+        if text.strip():
+            self.sim.command(Say(self.me, text))  # a refusal puts the text back (see _outcomes)
             self.notice = ""
-        else:
-            self.notify(reason.capitalize() + ".")
 
     def close_chat(self) -> None:
         """Leave the conversation and close the chat box."""
         if self.sim.player is not None:
-            pl.leave(self.sim.town, self.sim.player)
+            self.sim.command(Leave(self.me))
+            self._leaving = True  # until the next tick applies it, the conversation is still there
         self.chat_open = False
         pygame.key.stop_text_input()
 
@@ -161,6 +164,7 @@ class Game:
             self._carry = min(self._carry - ticks * tick_seconds, tick_seconds)
             if ticks:
                 self.sim.step(ticks)
+        self._outcomes()
         self._sync_chat()
         self._read_log()
         self._brain_status()
@@ -192,6 +196,22 @@ class Game:
             self._walk_timer = 0.0
             self.walk(*held[0])
 
+    def _outcomes(self) -> None:
+        """Show what became of the player's commands: a refusal in words; an accepted talk opens the chat."""
+        for outcome in self.sim.outcomes(self.me):
+            match outcome.command:
+                case StartTalk(_, target) if outcome.refused:
+                    self.notify(f"Can't talk to {self.names.get(target, target)}: {outcome.refused}.")
+                case StartTalk(_, target):
+                    self.notify("")
+                    self._open_chat(target)
+                case Say(_, text) if outcome.refused:
+                    self.notify(outcome.refused.capitalize() + ".")
+                    if not self.field.text:
+                        self.field.insert(text)
+                case Leave():
+                    self._leaving = False
+
     def _open_chat(self, partner: str) -> None:
         """Show the chat box for a conversation with ``partner``."""
         self.chat_open, self.chat_partner = True, self.names.get(partner, partner)
@@ -208,6 +228,8 @@ class Game:
                 self.chat_open = False
                 self.notify(f"{self.chat_partner} ended the conversation.")
             return
+        if self._leaving:
+            return  # the player closed the chat; the next tick ends the conversation
         _, conversation = current
         me = self.sim.town.resident_id(self.sim.player)
         partner = next(m for m in conversation.participants if m != me)

@@ -1,11 +1,12 @@
-"""Talking to a resident without a window, through exactly the chat box's path (game.player talk and say)."""
+"""Talking to a resident without a window, through exactly the chat box's path: the players' commands."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from game.world import player as pl
-from game.world.components import Activity, Conversation, Path, Position, Resident, Talking
+from game.world.commands import Leave, PlaceAt, Say, StartTalk
+from game.world.components import Activity, Path, Position, Resident, Talking
 
 if TYPE_CHECKING:
     from game.world.simulation import Simulation
@@ -23,48 +24,51 @@ def chat(sim: Simulation, resident_id: str, text: str) -> str:
 
     The player joins if needed and, unless already talking with this resident, stands beside it and
     starts a conversation through the same check residents use; then the line goes through the chat
-    box's path. Raises ``ChatRefused`` with the reason when the resident cannot talk now.
+    box's path: commands the next tick applies. Raises ``ChatRefused`` with the reason when the resident
+    cannot talk now.
     """
     player = sim.join_player()
     town = sim.town
+    me = town.resident_id(player)
     entity = town.residents.get(resident_id)
     if entity is None or entity == player:
         raise ChatRefused(f"no resident called '{resident_id}' (known: {', '.join(sorted(town.residents))})")
     current = pl.conversation_of(sim.town, player)
     if current is not None and resident_id not in current[1].participants:
-        pl.leave(town, player)
+        sim.command(Leave(me))
         current = None
     if current is None:
-        current = _start(sim, player, entity, resident_id)
+        _approach(sim, player, entity, resident_id)
+        sim.command(StartTalk(me, resident_id))
+    sim.command(Say(me, text))
+    sim.step(1)
+    refused = next((o.refused for o in sim.outcomes(me) if o.refused is not None), None)
+    if refused is not None:
+        raise ChatRefused(refused)
+    current = pl.conversation_of(sim.town, player)
+    assert current is not None, "the talk and the line were applied, so the player is in a conversation"
     conversation_entity, conversation = current
-    heard = len(conversation.history)
-    reason = pl.say(town, player, text)
-    if reason is not None:
-        raise ChatRefused(reason)
+    heard = len(conversation.history) - 1  # the player's line is in already
     for _ in range(town.clock.minutes_to_ticks(REPLY_WAIT_MINUTES)):
-        sim.step(1)
         replies = [line for speaker, line in conversation.history[heard:] if speaker == resident_id]
         if replies:
             return replies[0]
         if not sim.town.ecs.entity_exists(conversation_entity):
             break
+        sim.step(1)
     raise ChatRefused(f"{_name(sim, entity)} did not answer")
 
 
-def _start(sim: Simulation, player: int, entity: int, resident_id: str) -> tuple[int, Conversation]:
-    """Stand beside the resident, let perception see it, and open a conversation (or say why not)."""
-    town = sim.town
+def _approach(sim: Simulation, player: int, entity: int, resident_id: str) -> None:
+    """Stand beside the resident and let one tick's perception see it there (or say why it cannot talk)."""
     reason = busy_reason(sim, entity)
     if reason is None:
-        _stand_beside(sim, player, entity)
-    if reason is None:
+        sim.command(PlaceAt(sim.town.resident_id(player), *_beside(sim, player, entity)))
         sim.step(1)  # one tick: the player is perceived where it now stands
-        reason = busy_reason(sim, entity) or pl.talk(town, player, resident_id)
+        sim.outcomes(sim.town.resident_id(player))
+        reason = busy_reason(sim, entity)
     if reason is not None:
         raise ChatRefused(reason)
-    current = pl.conversation_of(sim.town, player)
-    assert current is not None, "talk() succeeded, so the player is in a conversation"
-    return current
 
 
 def busy_reason(sim: Simulation, entity: int) -> str | None:
@@ -82,8 +86,8 @@ def busy_reason(sim: Simulation, entity: int) -> str | None:
     return None
 
 
-def _stand_beside(sim: Simulation, player: int, entity: int) -> None:
-    """Put the player on the nearest free walkable tile next to the resident, in the same place."""
+def _beside(sim: Simulation, player: int, entity: int) -> tuple[int, int]:
+    """The nearest free walkable tile next to the resident, in the same place (its own tile if none)."""
     town = sim.town
     target = sim.town.ecs.component_for_entity(entity, Position)
     taken = {p.tile for e, p in sim.town.ecs.get_component(Position) if e != player}
@@ -98,10 +102,7 @@ def _stand_beside(sim: Simulation, player: int, entity: int) -> None:
                     best = (abs(dx) + abs(dy), tile)
         if best is not None:
             break
-    tile = best[1] if best is not None else target.tile
-    position = sim.town.ecs.component_for_entity(player, Position)
-    position.x, position.y = tile
-    position.place, position.trail = town.tilemap.place_at(tile), ()
+    return best[1] if best is not None else target.tile
 
 
 def _name(sim: Simulation, entity: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from agents.dialogue import says_goodbye
 from agents.grounding import neutralise
 from agents.intents import TalkTo, clean_line
@@ -42,18 +44,20 @@ def player_persona(name: str = "Alex Rowe") -> Persona:
                    speech=SpeechBook(("Hello.",), ("Nice town.",), ("Bye.",)))
 
 
-def spawn_player(town: Town, variant: int) -> int:
-    """Place the player at the map's 'player' spawn point (or beside the first home)."""
+def spawn_player(town: Town, variant: int, player_id: str = PLAYER_ID, name: str = "Alex Rowe") -> int:
+    """Place a player at the map's 'player' spawn point (or beside the first home); any number may join."""
+    if player_id in town.residents:
+        raise ValueError(f"'{player_id}' is already in the town")
     tilemap = town.tilemap
     tile = tilemap.spawns.get(PLAYER_ID)
     if tile is None or not tilemap.walkable(tile):
         tile = next(iter(tilemap.places.values())).tiles[0]
-    persona = player_persona()
-    entity = town.ecs.create_entity(Resident(PLAYER_ID, persona), Position(tile[0], tile[1], tilemap.place_at(tile)),
+    persona = replace(player_persona(name), id=player_id)
+    entity = town.ecs.create_entity(Resident(player_id, persona), Position(tile[0], tile[1], tilemap.place_at(tile)),
                                  Sprite(variant), Perceived(), Relationships(), new_mind(town, persona),
                                  Requests(), PlayerControlled())
-    town.residents[PLAYER_ID] = entity
-    town.emit(Spawned(PLAYER_ID, tilemap.place_at(tile), tile[0], tile[1]))
+    town.residents[player_id] = entity
+    town.emit(Spawned(player_id, tilemap.place_at(tile), tile[0], tile[1]))
     return entity
 
 

@@ -16,6 +16,7 @@ from agents.prompting import load_templates
 from agents.prompting import prepare as prepare_request
 from agents.protocol import Brain, FallbackPolicy, Request
 from game.world.clock import GameClock
+from game.world.commands import Command, Outcome
 from game.world.components import (
     Activity,
     DecisionDue,
@@ -37,9 +38,10 @@ from game.world.mind import Executor, InlineExecutor, MindService, ThreadExecuto
 from game.world.mindproc import BrainSpec, ProcessExecutor
 from game.world.minds import new_mind, remember
 from game.world.pathfinding import Pathfinder
-from game.world.player import spawn_player
+from game.world.player import PLAYER_ID, spawn_player
 from game.world.processors.activity import ActivityProcessor
 from game.world.processors.clock import ClockProcessor
+from game.world.processors.commands import CommandProcessor
 from game.world.processors.conversation import ConversationProcessor
 from game.world.processors.decisions import DecisionProcessor
 from game.world.processors.intents import IntentProcessor
@@ -56,6 +58,7 @@ from game.world.town import Town
 from game.world.trace import Trace
 
 SCHEDULE: tuple[Callable[[Town], Processor], ...] = (
+    CommandProcessor,       # apply the players' commands queued since the last tick
     ScenarioProcessor,      # fire the scenario's timed events that are due
     ThinkingProcessor,      # send last tick's requests as one batch, collect answers
     PlanningProcessor,      # apply day plans
@@ -186,6 +189,17 @@ class Simulation:
         self.town.scenario.append(event)
         self.town.scenario.sort(key=lambda e: (e.day, e.minute))
 
+    def command(self, command: Command) -> None:
+        """Queue a player's command (walk, talk, say, leave, place); the next tick applies it first thing.
+
+        The outcome (applied, or refused and why) is read back with ``outcomes(actor)`` after a step.
+        """
+        self.town.inbox.waiting.append(command)
+
+    def outcomes(self, actor: str) -> list[Outcome]:
+        """Take the outcomes of ``actor``'s commands applied so far, oldest first."""
+        return self.town.inbox.take_outcomes(actor)
+
     def step(self, ticks: int = 1) -> None:
         """Run ``ticks`` fixed simulation steps."""
         for _ in range(ticks):
@@ -210,11 +224,17 @@ class Simulation:
         self.town.mind.executor = InlineExecutor(brain)
         self.brain, self.brain_name = brain, brain.name
 
-    def join_player(self) -> int:
-        """Add the player to the town if it is not there yet; return its entity."""
+    def join_player(self, player_id: str = PLAYER_ID, name: str = "Alex Rowe") -> int:
+        """Add a player to the town if it is not there yet; return its entity (the first is ``self.player``).
+
+        Any number of players may join, each with its own id; they act through ``command``.
+        """
+        if player_id in self.town.residents:
+            return self.town.residents[player_id]
+        entity = spawn_player(self.town, len(self.world.personas), player_id, name)
         if self.player is None:
-            self.player = spawn_player(self.town, len(self.world.personas))
-        return self.player
+            self.player = entity
+        return entity
 
     def chat(self, resident_id: str, text: str) -> str:
         """Say ``text`` to a resident as the player, step until it answers, and return its reply.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from agents.embeddings import Embedder
 from agents.protocol import FallbackPolicy
 from game.world.clock import GameClock
+from game.world.commands import Inbox
 from game.world.components import CHOICE, Activity, Conversation, Path, Relationships, Requests, Resident, Talking
 from game.world.ecs import Entities
 from game.world.events import Event, EventLog
@@ -37,6 +38,8 @@ class Town:
     embedder: Embedder
     trace: Trace
     ecs: Entities = field(default_factory=Entities)
+    inbox: Inbox = field(default_factory=Inbox)
+    """Players' commands waiting for the next tick, and the outcomes of those applied."""
     """This town's entities and components, and the processors of its tick (no other town sees them)."""
     residents: dict[str, int] = field(default_factory=dict)
     """Resident id -> entity."""
