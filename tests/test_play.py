@@ -126,6 +126,24 @@ def test_talk_type_send_and_get_a_reply(game: Game) -> None:
     assert any(m.startswith("Talked with") for m in memories), "the exchange lands in the player's memory too"
 
 
+def test_the_chat_box_opens_at_once_and_a_refused_talk_closes_it_with_the_reason(game: Game) -> None:
+    from game.world.components import Path as WalkPath
+
+    game.sim.run(hours=5)
+    target = next(r.id for r in game.sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
+                  and not r.talking and not r.walking_to)
+    put_player_by(game, target)
+    game.sim.step(1)
+    game.talk()
+    assert game.chat_open, "typing can start before the next tick applies the talk"
+    entity = game.sim.town.residents[target]
+    game.sim.town.ecs.add_component(entity, WalkPath([], "park"))  # the resident sets off before that tick
+    game.sim.step(1)
+    game.update(0.0)
+    assert not game.chat_open and not game.sim.resident("player").talking
+    assert game.notice.startswith(f"Can't talk to {game.names[target]}: {target} is busy")
+
+
 def test_click_opens_the_inspector_with_the_mind(game: Game) -> None:
     game.sim.run(hours=3)
     frames(game, 1)

@@ -35,6 +35,7 @@ class Game:
         self.chat_open = False
         self.chat_partner = ""
         self._leaving = False
+        self._opening = False
         self.notice = ""
         self.notice_until = 0
         """Frame after which the notice clears."""
@@ -123,7 +124,9 @@ class Game:
         if target is None or self.sim.player is None:
             self.notify("Nobody close enough to talk to.")
             return
-        self.sim.command(StartTalk(self.me, target))  # the outcome opens the chat box, or says why not
+        self.sim.command(StartTalk(self.me, target))
+        self._opening = True  # the chat box opens now, so typing can start; a refusal closes it again
+        self._open_chat(target)
 
     def send(self) -> None:
         """Send the typed line to the resident's brain (as data, never as instructions)."""
@@ -201,10 +204,13 @@ class Game:
         for outcome in self.sim.outcomes(self.me):
             match outcome.command:
                 case StartTalk(_, target) if outcome.refused:
+                    self._opening = False
+                    self.chat_open = False
+                    pygame.key.stop_text_input()
                     self.notify(f"Can't talk to {self.names.get(target, target)}: {outcome.refused}.")
-                case StartTalk(_, target):
+                case StartTalk():
+                    self._opening = False
                     self.notify("")
-                    self._open_chat(target)
                 case Say(_, text) if outcome.refused:
                     self.notify(outcome.refused.capitalize() + ".")
                     if not self.field.text:
@@ -224,7 +230,7 @@ class Game:
             return
         current = pl.conversation_of(self.sim.town, self.sim.player)
         if current is None:
-            if self.chat_open:
+            if self.chat_open and not self._opening:
                 self.chat_open = False
                 self.notify(f"{self.chat_partner} ended the conversation.")
             return
