@@ -126,3 +126,30 @@ def test_players_act_through_commands_that_the_next_tick_applies(tmp_path) -> No
     sim.step()
     assert not sim.resident("player").talking
     assert sim.resident("kim").name == "Kim Vale" and sim.player == alex
+
+
+def test_every_component_but_the_mind_round_trips_through_plain_json() -> None:
+    import json
+
+    from game.world.codec import COMPONENTS, from_dict, to_dict
+    from game.world.commands import PlaceAt, StartTalk
+    from game.world.components import DecisionDue, Mind, Path, ReplanDue
+
+    sim = Simulation("oakvale", seed=7)
+    sim.run(hours=5)
+    sim.join_player()
+    mara = sim.resident("mara").tile
+    sim.command(PlaceAt("player", mara[0], mara[1] + 1))
+    sim.step()
+    sim.command(StartTalk("player", "mara"))
+    sim.run(minutes=30)
+    personas = {p.id: p for p in sim.world.personas} | {"player": sim.resident("player").persona}
+    seen = set()
+    rare = [Path([(3, 4), (4, 4)], "park", 0.5), DecisionDue("met:leo"), ReplanDue("news")]
+    for component in rare + [x for e in sim.town.ecs.entities() for x in sim.town.ecs.components_for_entity(e)]:
+        if isinstance(component, Mind):
+            continue
+        text = json.dumps(to_dict(component))
+        assert from_dict(json.loads(text), personas) == component, text
+        seen.add(type(component).__name__)
+    assert seen == set(COMPONENTS), f"every kind was tried: {sorted(seen)}"
