@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from agents.brains.scripted import ScriptedBrain
 from agents.protocol import Answer
 from game.world.components import Conversation, Mind
-from game.world.processors.conversation import RoundRobin
+from game.world.processors.speech import RoundRobin
 from game.world.simulation import Simulation
 from game.world.social import closeness_change
 

@@ -51,6 +51,7 @@ from game.world.processors.needs import NeedsProcessor
 from game.world.processors.perception import PerceptionProcessor
 from game.world.processors.planning import PlanningProcessor
 from game.world.processors.scenario import ScenarioProcessor
+from game.world.processors.speech import SpeechProcessor
 from game.world.processors.thinking import ThinkingProcessor
 from game.world.scenario import Plant, TimedEvent, check_plants
 from game.world.settings import RunOptions, checked, split_overrides
@@ -63,7 +64,8 @@ SCHEDULE: tuple[Callable[[Town], Processor], ...] = (
     ThinkingProcessor,      # send last tick's requests as one batch, collect answers
     PlanningProcessor,      # apply day plans
     IntentProcessor,        # validate and apply decisions
-    ConversationProcessor,  # say lines, pass on news, ask for the next ones
+    SpeechProcessor,        # say the lines that came back, pass on news, end finished talks
+    ConversationProcessor,  # ask for the next lines that are due
     MemoryProcessor,        # apply importance ratings, reflect when enough has happened
     MovementProcessor,      # walk
     ActivityProcessor,      # end finished activities
