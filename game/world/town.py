@@ -6,10 +6,20 @@ import random
 from dataclasses import dataclass, field
 
 from agents.embeddings import Embedder
-from agents.protocol import FallbackPolicy
+from agents.protocol import FallbackPolicy, Request
 from game.world.clock import GameClock
 from game.world.commands import Inbox
-from game.world.components import CHOICE, Activity, Conversation, Path, Relationships, Requests, Resident, Talking
+from game.world.components import (
+    CHOICE,
+    Activity,
+    Conversation,
+    InFlight,
+    Path,
+    Relationships,
+    Requests,
+    Resident,
+    Talking,
+)
 from game.world.ecs import Entities
 from game.world.events import Event, EventLog
 from game.world.loader import WorldDef
@@ -92,6 +102,13 @@ class Town:
         """The entity of a resident (or player) id that is still in the town, or None."""
         entity = self.residents.get(resident_id)
         return entity if entity is not None and self.ecs.entity_exists(entity) else None
+
+    def take_in_flight(self, request: Request) -> tuple[int, InFlight] | None:
+        """The asking resident's entity and its record of ``request``, removed; None when nobody awaits it now."""
+        entity = self.entity_of(request.npc)
+        requests = self.ecs.try_component(entity, Requests) if entity is not None else None
+        record = requests.out.pop(request.id, None) if requests is not None else None
+        return (entity, record) if entity is not None and record is not None else None
 
     def choosing(self, entity: int) -> bool:
         """Whether a plan or decision request is out for ``entity`` (its answer is awaited)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agents.intents import Fallback, Intent, Wait, intent_to_json, parse_intent
 from agents.protocol import Request
-from game.world.components import Mind, Requests, Talking
+from game.world.components import Mind, Talking
 from game.world.ecs import Processor
 from game.world.events import IntentRejected
 from game.world.resolve import apply, check
@@ -21,13 +21,10 @@ class IntentProcessor(Processor):
         """Resolve every decision answer whose request is still the resident's latest."""
         town = self.town
         for request, answer in town.mind.take("decide"):
-            entity = town.residents.get(request.npc)
-            if entity is None or not town.ecs.entity_exists(entity):
-                continue
-            requests = town.ecs.component_for_entity(entity, Requests)
-            if request.id not in requests.out or town.ecs.has_component(entity, Talking):
+            awaited = town.take_in_flight(request)
+            if awaited is None or town.ecs.has_component(awaited[0], Talking):
                 continue  # stale: a newer decision or plan was asked for, or a conversation began
-            del requests.out[request.id]
+            entity = awaited[0]
             proposed = parse_intent(answer.text)
             applied, reason = self.resolve(entity, request, proposed)
             town.trace.record(town.clock.tick, request, answer, _describe(proposed), reason is None, reason=reason,

@@ -24,14 +24,14 @@ class MemoryProcessor(Processor):
         """Apply ratings and insights that came back; ask for reflections that are due."""
         town = self.town
         for request, answer in town.mind.take("importance"):
-            record = self._take(request)
-            entity = town.residents.get(request.npc)
-            if record is None or record.memory is None or entity is None:
+            awaited = town.take_in_flight(request)
+            rated = awaited[1].memory if awaited is not None else None
+            if awaited is None or rated is None:
                 town.trace.record(town.clock.tick, request, answer, None, False,
                                   reason="stale: nobody is waiting for this rating")
                 continue
             rating = parse_importance(answer.text)
-            memory = town.ecs.component_for_entity(entity, Mind).memory.get(record.memory)
+            memory = town.ecs.component_for_entity(awaited[0], Mind).memory.get(rated)
             if memory is not None and rating is not None:
                 memory.importance = rating
             town.trace.record(town.clock.tick, request, answer, rating, rating is not None,
@@ -50,19 +50,13 @@ class MemoryProcessor(Processor):
                                                 situation(town, entity, "reflect"), 0, mind=mind_view))
                 requests.add(InFlight("reflect", request.id, town.clock.tick))
 
-    def _take(self, request: Request) -> InFlight | None:
-        """The resident's record of ``request``, removed; None when nobody waits for it any more."""
-        entity = self.town.residents.get(request.npc)
-        if entity is None or not self.town.ecs.entity_exists(entity):
-            return None
-        return self.town.ecs.component_for_entity(entity, Requests).out.pop(request.id, None)
-
     def _reflected(self, request: Request, reply: str) -> str | None:
         """Store the insights of a reflection as memories that cite what they came from; else say why not."""
         town = self.town
-        entity = town.residents.get(request.npc)
-        if self._take(request) is None or entity is None:
+        awaited = town.take_in_flight(request)
+        if awaited is None:
             return "stale: the resident is no longer waiting for this reflection"
+        entity = awaited[0]
         mind = town.ecs.component_for_entity(entity, Mind)
         mind.importance_since_reflection = 0.0
         known = {memory_id for memory_id, _ in request.mind.memories}

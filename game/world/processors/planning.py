@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.plans import parse_plan, plan_problem
-from game.world.components import Activity, DecisionDue, Plan, Requests
+from game.world.components import Activity, DecisionDue, Plan
 from game.world.ecs import Processor
 from game.world.events import IntentRejected, PlanMade
 from game.world.minds import remember
@@ -25,13 +25,10 @@ class PlanningProcessor(Processor):
         """Apply every plan answer that is still wanted."""
         town = self.town
         for request, answer in town.mind.take("plan"):
-            entity = town.residents.get(request.npc)
-            if entity is None or not town.ecs.entity_exists(entity):
-                continue
-            requests = town.ecs.component_for_entity(entity, Requests)
-            if request.id not in requests.out:
+            awaited = town.take_in_flight(request)
+            if awaited is None:
                 continue  # stale: a newer plan or decision was asked for
-            del requests.out[request.id]
+            entity = awaited[0]
             sit = request.situation
             plan = parse_plan(answer.text, sit.day)
             allowed = set(request.options.places) if request.options else set(town.tilemap.places)

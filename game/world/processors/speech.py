@@ -14,7 +14,6 @@ from game.world.components import (
     Perceived,
     PlayerControlled,
     ReplanDue,
-    Requests,
     Resident,
     Talking,
 )
@@ -47,9 +46,8 @@ class SpeechProcessor(Processor):
         """Say the lines that came back (an answer nobody awaits any more is dropped)."""
         town = self.town
         for request, answer in town.mind.take("converse"):
-            speaker = town.residents.get(request.npc)
-            requests = town.ecs.try_component(speaker, Requests) if speaker is not None else None
-            record = requests.out.pop(request.id, None) if requests is not None else None
+            awaited = town.take_in_flight(request)
+            record = awaited[1] if awaited is not None else None
             current = town.conversation(record.conversation) if record and record.conversation else None
             if current is None:
                 continue  # stale: the line is no longer awaited, or the conversation is over
