@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -80,30 +80,19 @@ def normalise(values: np.ndarray) -> np.ndarray:
     return (values - low) / (high - low)
 
 
+@dataclass(slots=True)
 class MemoryStream:
-    """A resident's memories with their embeddings; bounded by ``limit`` (see ``compact``)."""
+    """A resident's memories: plain data. Their embeddings live in a ``MemoryIndex`` under the stream's owner."""
 
-    def __init__(self, embedder: Embedder, weights: RetrievalWeights | None = None, limit: int = 400):
-        self.embedder = embedder
-        self.weights = weights or RetrievalWeights()
-        self.limit = limit
-        self.memories: list[Memory] = []
-        self._vectors = np.zeros((0, embedder.dim), dtype=np.float32)
-        self._next_id = 1
+    owner: str = ""
+    """The resident id the index files this stream's embeddings under."""
+    weights: RetrievalWeights = field(default_factory=RetrievalWeights)
+    limit: int = 400
+    memories: list[Memory] = field(default_factory=list)
+    next_id: int = 1
 
     def __len__(self) -> int:
         return len(self.memories)
-
-    def add(self, kind: str, text: str, now: int, importance: int, *, cites: tuple[int, ...] = (),
-            source: str | None = None, happening: Happening | None = None) -> Memory:
-        """Store a new memory (and its embedding); compact the stream if it grew past its limit."""
-        memory = Memory(self._next_id, kind, text, now, now, max(1, min(10, importance)), cites, source, happening)
-        self._next_id += 1
-        self.memories.append(memory)
-        self._vectors = np.vstack([self._vectors, self.embedder.embed([text])])
-        if len(self.memories) > self.limit:
-            self.compact(now)
-        return memory
 
     def get(self, memory_id: int) -> Memory | None:
         """Return the memory with ``memory_id`` if it is still held."""
@@ -111,27 +100,6 @@ class MemoryStream:
             if memory.id == memory_id:
                 return memory
         return None
-
-    def retrieve(self, query: str, now: int, k: int = 6, touch: bool = True,
-                 skip: tuple[str, ...] = ()) -> list[Scored]:
-        """Return the ``k`` best memories for ``query`` at game minute ``now`` (none of the ``skip`` kinds)."""
-        if not self.memories:
-            return []
-        w = self.weights
-        hours = np.array([(now - m.last_access) / 60 for m in self.memories], dtype=np.float64)
-        recency = normalise(np.power(w.decay, np.maximum(hours, 0.0)))
-        importance = normalise(np.array([m.importance for m in self.memories], dtype=np.float64))
-        query_vector = self.embedder.embed([query])[0]
-        relevance = normalise(self._vectors.astype(np.float64) @ query_vector.astype(np.float64))
-        total = w.recency * recency + w.importance * importance + w.relevance * relevance
-        order = sorted((i for i in range(len(self.memories)) if self.memories[i].kind not in skip),
-                       key=lambda i: (-total[i], -self.memories[i].id))[:k]
-        result = [Scored(self.memories[i], float(recency[i]), float(importance[i]), float(relevance[i]),
-                         float(total[i])) for i in order]
-        if touch:
-            for scored in result:
-                scored.memory.last_access = now
-        return result
 
     def recent(self, count: int, since: int | None = None) -> list[Memory]:
         """Return up to ``count`` newest memories (formed at or after ``since``), oldest first."""
@@ -150,7 +118,63 @@ class MemoryStream:
         """Return whether a memory carries the happening ``key``."""
         return any(m.happening is not None and m.happening.key == key for m in self.memories)
 
-    def compact(self, now: int) -> None:
+
+class MemoryIndex:
+    """The embeddings of every stream's memories, one matrix per owner, and the embedder that makes them.
+
+    The mind service owns one for the whole town; all changes to a stream go through it (``add``,
+    ``compact``) so rows and memories stay in step. A stream it has not seen (one read back from a save)
+    is embedded again on first use.
+    """
+
+    def __init__(self, embedder: Embedder):
+        self.embedder = embedder
+        self._rows: dict[str, np.ndarray] = {}
+
+    def vectors(self, stream: MemoryStream) -> np.ndarray:
+        """The stream's embedding matrix, one row per memory in order."""
+        rows = self._rows.get(stream.owner)
+        if rows is None or len(rows) != len(stream.memories):
+            texts = [m.text for m in stream.memories]
+            rows = self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dim), dtype=np.float32)
+            self._rows[stream.owner] = rows
+        return rows
+
+    def add(self, stream: MemoryStream, kind: str, text: str, now: int, importance: int, *,
+            cites: tuple[int, ...] = (), source: str | None = None, happening: Happening | None = None) -> Memory:
+        """Store a new memory (and its embedding); compact the stream if it grew past its limit."""
+        rows = self.vectors(stream)
+        memory = Memory(stream.next_id, kind, text, now, now, max(1, min(10, importance)), cites, source, happening)
+        stream.next_id += 1
+        stream.memories.append(memory)
+        self._rows[stream.owner] = np.vstack([rows, self.embedder.embed([text])])
+        if len(stream.memories) > stream.limit:
+            self.compact(stream, now)
+        return memory
+
+    def retrieve(self, stream: MemoryStream, query: str, now: int, k: int = 6, touch: bool = True,
+                 skip: tuple[str, ...] = ()) -> list[Scored]:
+        """Return the ``k`` best memories for ``query`` at game minute ``now`` (none of the ``skip`` kinds)."""
+        memories = stream.memories
+        if not memories:
+            return []
+        w = stream.weights
+        hours = np.array([(now - m.last_access) / 60 for m in memories], dtype=np.float64)
+        recency = normalise(np.power(w.decay, np.maximum(hours, 0.0)))
+        importance = normalise(np.array([m.importance for m in memories], dtype=np.float64))
+        query_vector = self.embedder.embed([query])[0]
+        relevance = normalise(self.vectors(stream).astype(np.float64) @ query_vector.astype(np.float64))
+        total = w.recency * recency + w.importance * importance + w.relevance * relevance
+        order = sorted((i for i in range(len(memories)) if memories[i].kind not in skip),
+                       key=lambda i: (-total[i], -memories[i].id))[:k]
+        result = [Scored(memories[i], float(recency[i]), float(importance[i]), float(relevance[i]),
+                         float(total[i])) for i in order]
+        if touch:
+            for scored in result:
+                scored.memory.last_access = now
+        return result
+
+    def compact(self, stream: MemoryStream, now: int) -> None:
         """Bound the stream: fold the oldest mundane observations (importance <= 3, over 12 h old) into a summary.
 
         The rule: while the stream holds more than ``limit`` memories, the oldest observations with
@@ -159,23 +183,24 @@ class MemoryStream:
         cites them. If there are none such, the oldest memories of importance 3 or less of any kind
         but reflection and news go instead. Important memories, reflections and news are never dropped.
         """
-        batch = max(1, self.limit // 10) + len(self.memories) - self.limit
-        old = [m for m in self.memories if m.kind == "observation" and m.importance <= 3 and now - m.created > 720]
+        rows = self.vectors(stream)
+        batch = max(1, stream.limit // 10) + len(stream.memories) - stream.limit
+        old = [m for m in stream.memories
+               if m.kind == "observation" and m.importance <= 3 and now - m.created > 720]
         if not old:
-            old = [m for m in self.memories if m.importance <= 3 and m.kind not in ("reflection", "news")]
+            old = [m for m in stream.memories if m.importance <= 3 and m.kind not in ("reflection", "news")]
         drop = old[:batch]
         if not drop:
             return
         subjects = sorted({_subject(m.text) for m in drop})
         text = f"Earlier ({len(drop)} moments): " + "; ".join(subjects[:8]) + ("..." if len(subjects) > 8 else "")
         gone = {m.id for m in drop}
-        keep = [i for i, m in enumerate(self.memories) if m.id not in gone]
-        self.memories = [self.memories[i] for i in keep]
-        self._vectors = self._vectors[keep]
-        summary = Memory(self._next_id, "summary", text, drop[-1].created, now, 2, tuple(sorted(gone)))
-        self._next_id += 1
-        self.memories.insert(0, summary)
-        self._vectors = np.vstack([self.embedder.embed([text]), self._vectors])
+        keep = [i for i, m in enumerate(stream.memories) if m.id not in gone]
+        stream.memories = [stream.memories[i] for i in keep]
+        summary = Memory(stream.next_id, "summary", text, drop[-1].created, now, 2, tuple(sorted(gone)))
+        stream.next_id += 1
+        stream.memories.insert(0, summary)
+        self._rows[stream.owner] = np.vstack([self.embedder.embed([text]), rows[keep]])
 
 
 def _subject(text: str) -> str:

@@ -31,14 +31,16 @@ def run(embedder_name: str, hours: float) -> None:
         came = {e["npc"] for e in sim.events if e["type"] == "activity" and e["day"] == 2 and e["place"] == "cafe"
                 and "party" in e["activity"]}
         biggest = max(residents, key=lambda r: len(r.mind.memory)).mind.memory
+        index = sim.town.mind.index
         fresh, repeated = [], []
         now = sim.clock.total_minutes
         for i in range(200):
             t = time.perf_counter()
-            biggest.retrieve(f"what should I do about the bakery and the party, question {i}", now, 6, touch=False)
+            index.retrieve(biggest, f"what should I do about the bakery and the party, question {i}", now, 6,
+                           touch=False)
             fresh.append(time.perf_counter() - t)
             t = time.perf_counter()
-            biggest.retrieve("what should I do about the bakery and the party", now, 6, touch=False)
+            index.retrieve(biggest, "what should I do about the bakery and the party", now, 6, touch=False)
             repeated.append(time.perf_counter() - t)
     print(f"embedder {embedder_name}: {hours:g} game hours in {wall:.1f} s wall ({loaded:.1f} s of it loading), "
           f"{hours * 60 / wall:,.0f} game minutes per wall second")

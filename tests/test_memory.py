@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from agents.embeddings import HashEmbedder
-from agents.memory import MemoryStream, RetrievalWeights, normalise, rule_importance
+from agents.memory import MemoryIndex, MemoryStream, RetrievalWeights, normalise, rule_importance
 
 
 class TableEmbedder:
@@ -27,8 +27,30 @@ class TableEmbedder:
 VECTORS = {"A": (1.0, 0.0), "B": (0.0, 1.0), "C": (0.6, 0.8), "query": (1.0, 0.0)}
 
 
-def stream(weights: RetrievalWeights) -> MemoryStream:
-    memories = MemoryStream(TableEmbedder(VECTORS), weights)
+class Stream:
+    """A stream with its index, for tests that only care about one resident."""
+
+    def __init__(self, embedder, weights: RetrievalWeights | None = None, limit: int = 400):  # type: ignore[no-untyped-def]
+        self.index, self.stream = MemoryIndex(embedder), MemoryStream("ann", weights or RetrievalWeights(), limit)
+        self.memories = self.stream.memories
+
+    def add(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        memory = self.index.add(self.stream, *args, **kwargs)
+        self.memories = self.stream.memories
+        return memory
+
+    def retrieve(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return self.index.retrieve(self.stream, *args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.stream, name)
+
+    def __len__(self) -> int:
+        return len(self.stream)
+
+
+def stream(weights: RetrievalWeights) -> Stream:
+    memories = Stream(TableEmbedder(VECTORS), weights)
     memories.add("observation", "A", now=0, importance=2)      # old, dull, on topic
     memories.add("observation", "B", now=540, importance=8)    # an hour old, important, off topic
     memories.add("observation", "C", now=600, importance=5)    # fresh, middling, partly on topic
@@ -72,7 +94,7 @@ def test_recency_decays_per_hour_since_last_access_and_retrieval_refreshes_it() 
 
 
 def test_compaction_keeps_the_stream_bounded_and_important_memories() -> None:
-    memories = MemoryStream(HashEmbedder(), limit=50)
+    memories = Stream(HashEmbedder(), limit=50)
     for minute in range(0, 100 * 60, 60):
         memories.add("observation", f"Saw person {minute} walking at the park", now=minute, importance=2)
         if minute % 600 == 0:
@@ -93,9 +115,22 @@ def test_rule_importance() -> None:
 
 def test_happenings_and_knows() -> None:
     from agents.memory import Happening
-    memories = MemoryStream(HashEmbedder())
+    memories = Stream(HashEmbedder())
     party = Happening("k1", "A party", "cafe", 2, 17 * 60)
     memories.add("news", "There is a party", now=0, importance=8, happening=party)
     memories.add("news", "Told again about the party", now=5, importance=8, happening=party)
     assert memories.happenings() == [party]
     assert memories.knows("k1") and not memories.knows("k2")
+
+
+def test_the_index_keeps_rows_in_step_and_embeds_a_stream_it_has_not_seen() -> None:
+    index = MemoryIndex(HashEmbedder())
+    live = MemoryStream("ann", limit=30)
+    for minute in range(0, 60 * 60, 60):
+        index.add(live, "observation", f"Saw person {minute} at the park", now=minute, importance=2)
+    assert len(index.vectors(live)) == len(live.memories) <= 30, "compaction drops rows with their memories"
+    loaded = MemoryStream("ann", live.weights, live.limit, list(live.memories), live.next_id)  # as read from a save
+    fresh = MemoryIndex(HashEmbedder())
+    ask = ("Saw person 3540 at the park", 3600)
+    assert [s.memory.id for s in fresh.retrieve(loaded, *ask, touch=False)] == \
+        [s.memory.id for s in index.retrieve(live, *ask, touch=False)]

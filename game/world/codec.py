@@ -3,8 +3,8 @@
 ``to_dict(component)`` gives ``{"type": "Position", "x": 3, ...}`` with tuples and sets as lists, a persona
 as its id and integer dict keys as strings; ``from_dict(data, personas)`` rebuilds the component, reading
 each field's annotation to turn lists back into tuples and sets. Components refer to each other by stable
-ids (resident and conversation ids), so a dict means the same thing in another process. ``Mind`` is not
-plain data yet (its memory stream holds an embedder and a matrix) and raises ``TypeError`` here.
+ids (resident and conversation ids), so a dict means the same thing in another process. A ``Mind`` carries
+its memories but not their embeddings: the mind service's ``MemoryIndex`` embeds a stream it has not seen.
 """
 
 from __future__ import annotations
@@ -15,16 +15,20 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
+from agents.emotion import Emotion
+from agents.memory import Happening, Memory, MemoryStream, RetrievalWeights
+from agents.needs import Needs
 from agents.persona import Persona
 from agents.plans import DayPlan, PlanBlock
 from game.world import components as c
 
 COMPONENTS: dict[str, type] = {cls.__name__: cls for cls in (
     c.Resident, c.Position, c.Path, c.Activity, c.Sprite, c.PlayerControlled, c.DecisionDue, c.Requests, c.Plan,
-    c.Talking, c.Perceived, c.Relationships, c.ReplanDue, c.Conversation)}
+    c.Talking, c.Perceived, c.Relationships, c.ReplanDue, c.Conversation, c.Mind)}
 """Every component type the codec knows, by name."""
 
-_NESTED: dict[str, type] = {"InFlight": c.InFlight, "DayPlan": DayPlan, "PlanBlock": PlanBlock}
+_NESTED: dict[str, type] = {cls.__name__: cls for cls in (
+    c.InFlight, DayPlan, PlanBlock, MemoryStream, Memory, Happening, RetrievalWeights, Needs, Emotion)}
 """Data classes that appear inside components."""
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Protocol
 
+from agents.embeddings import HashEmbedder
+from agents.memory import MemoryIndex
 from agents.protocol import Answer, Brain, BrainFatalError, Request
 
 
@@ -188,9 +190,12 @@ class Executor(Protocol):
 class MindService:
     """Queues requests during a tick, sends them as one batch, and sorts answers by kind."""
 
-    def __init__(self, executor: Executor, fallback: Brain, prepare: Callable[[Request], Request] | None = None):
+    def __init__(self, executor: Executor, fallback: Brain, prepare: Callable[[Request], Request] | None = None,
+                 index: MemoryIndex | None = None):
         self.executor = executor
         self.fallback = fallback
+        self.index = index or MemoryIndex(HashEmbedder())
+        """The embeddings of every resident's memories, by resident id (the minds' one large resource)."""
         self._prepare = prepare
         self._next_id = 1
         self._outbox: list[Request] = []

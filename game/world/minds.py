@@ -21,7 +21,7 @@ def new_mind(town: Town, persona: Persona) -> Mind:
     weights = RetrievalWeights(persona.retrieval.get("recency", s.retrieval_recency),
                                persona.retrieval.get("importance", s.retrieval_importance),
                                persona.retrieval.get("relevance", s.retrieval_relevance), s.recency_decay)
-    return Mind(MemoryStream(town.embedder, weights, s.memory_limit), Needs(weights=dict(persona.needs)))
+    return Mind(MemoryStream(persona.id, weights, s.memory_limit), Needs(weights=dict(persona.needs)))
 
 
 def remember(town: Town, entity: int, kind: str, text: str, *, source: str | None = None,
@@ -30,8 +30,8 @@ def remember(town: Town, entity: int, kind: str, text: str, *, source: str | Non
     """Add a memory (rated by rule now, by the brain later for some kinds unless ``rate`` is off)."""
     mind = town.ecs.component_for_entity(entity, Mind)
     rated = importance if importance is not None else rule_importance(kind, text)
-    memory = mind.memory.add(kind, text, town.clock.total_minutes, rated, cites=cites, source=source,
-                             happening=happening)
+    memory = town.mind.index.add(mind.memory, kind, text, town.clock.total_minutes, rated, cites=cites,
+                                 source=source, happening=happening)
     mind.importance_since_reflection += memory.importance
     if kind in RATED_KINDS and rate:
         resident = town.ecs.component_for_entity(entity, Resident)
@@ -54,7 +54,8 @@ def view(town: Town, entity: int, query: str | None, *, partner: str | None = No
     if recent:
         memories = tuple((m.id, m.text) for m in mind.memory.recent(recent))
     elif query:
-        scored = mind.memory.retrieve(query, town.clock.total_minutes, town.settings.retrieval_count, skip=skip)
+        scored = town.mind.index.retrieve(mind.memory, query, town.clock.total_minutes,
+                                          town.settings.retrieval_count, skip=skip)
         memories = tuple((s.memory.id, s.memory.text) for s in scored)
     else:
         memories = ()

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from agents.brains import load_brain
 from agents.embeddings import Embedder, HashEmbedder
+from agents.memory import MemoryIndex
 from agents.persona import Persona
 from agents.plans import DayPlan
 from agents.prompting import load_templates
@@ -122,9 +123,10 @@ class Simulation:
             """Render the request's prompt (and a conversation's messages) from the world's templates."""
             return prepare_request(templates, request, self.world.name)
 
+        embedder = embedder or HashEmbedder()
         self.town = Town(self.world, settings, clock, rng, EventLog(clock, events_sink, keep_events),
-                         MindService(executor, fallback, prepare), fallback, rng.getrandbits(63),
-                         Pathfinder(self.world.tilemap.walkable), embedder or HashEmbedder(), trace or Trace())
+                         MindService(executor, fallback, prepare, MemoryIndex(embedder)), fallback, rng.getrandbits(63),
+                         Pathfinder(self.world.tilemap.walkable), embedder, trace or Trace())
         all_plants = self.world.plants + plants
         check_plants(plants, {p.id for p in self.world.personas}, set(self.world.tilemap.places), Path("--plant"))
         for processor in processors:  # SCHEDULE, or a test's chosen few
