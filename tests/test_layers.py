@@ -61,6 +61,9 @@ def violations(root: Path) -> list[str]:
                 rule = "agents never import the world, esper or pygame"
             elif _under(target, "pygame") and not _under(name, "game.view"):
                 rule = "only the view imports pygame"
+            elif _under(name, "game.view") and _under(target, "game.world.components", "game.world.ecs",
+                                                       "game.world.processors"):
+                rule = "the view reads snapshots and queues commands, never the entities themselves"
             elif _under(name, "game.world") and _under(target, "game.view", "game.cli"):
                 rule = "the world never imports the view or the command line"
             elif _under(name, "game.world") and _under(target, "agents.brains") and target != "agents.brains" \
@@ -119,6 +122,8 @@ def test_the_check_fails_on_a_forbidden_import(tmp_path: Path) -> None:
     (tmp_path / "game" / "world" / "a.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
                                                        "    from game.world.b import B\n")
     (tmp_path / "game" / "world" / "b.py").write_text("from game.world import a\n")
+    (tmp_path / "game" / "view").mkdir()
+    (tmp_path / "game" / "view" / "render.py").write_text("from game.world.components import Position\n")
     (tmp_path / "game" / "report.py").write_text("from agents.training.corpus import write_corpus\nimport pygame\n")
     found = violations(tmp_path)
     assert "agents/talk.py: imports esper (agents never import the world, esper or pygame)" in found
@@ -127,6 +132,7 @@ def test_the_check_fails_on_a_forbidden_import(tmp_path: Path) -> None:
     assert not any("load_brain" in f for f in found)
     assert any(f.startswith("game/report.py: imports agents.training.corpus ") for f in found)
     assert any(f.startswith("game/report.py: imports pygame ") for f in found)
+    assert any(f.startswith("game/view/render.py: imports game.world.components ") for f in found)
     assert cycles(tmp_path) == [["game.world.a", "game.world.b", "game.world.a"]]
 
 

@@ -9,8 +9,9 @@ import pygame
 
 from game.view.bitmapfont import BitmapFont, default_font
 from game.view.camera import Camera
-from game.world.components import Position, Resident, Sprite, Talking
+from game.world.player import PLAYER_ID
 from game.world.simulation import Simulation
+from game.world.snapshot import Figure, figure, figures
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 """The assets folder."""
@@ -25,8 +26,10 @@ BUBBLE_TICKS = 36
 class Renderer:
     """Draws a simulation onto a surface; it reads the world and never changes it."""
 
-    def __init__(self, sim: Simulation, view: tuple[int, int]):
+    def __init__(self, sim: Simulation, view: tuple[int, int], me: str = PLAYER_ID):
         self.sim = sim
+        self.me = me
+        """The player this window plays: labelled "You" and drawn yellow on the minimap."""
         tilemap = sim.world.tilemap
         self.tile = tilemap.tile_size
         self.camera = Camera(tilemap.width * self.tile / 2, tilemap.height * self.tile / 2, 2, view[0], view[1],
@@ -65,21 +68,20 @@ class Renderer:
         self._read_events()
         screen.fill((24, 28, 36))
         screen.blit(self.scaled_map(), self.camera.origin())
-        residents = sorted(self.sim.town.ecs.get_components(Resident, Position, Sprite), key=lambda p: p[1][1].y)
-        placed = [(e, r, s, self._world_xy(p, alpha)) for e, (r, p, s) in residents]
-        self._dots = [(wx, wy, (255, 230, 80) if r.id == "player" else (250, 250, 250))
-                      for _, r, _, (wx, wy) in placed]
-        for _, resident, sprite, (wx, wy) in placed:
-            if resident.id == highlight:
+        placed = [(f, self._world_xy(f, alpha)) for f in figures(self.sim.town)]
+        self._dots = [(wx, wy, (255, 230, 80) if f.id == self.me else (250, 250, 250)) for f, (wx, wy) in placed]
+        for person, (wx, wy) in placed:
+            if person.id == highlight:
                 self._draw_ring(screen, wx, wy)
-            self._draw_sprite(screen, sprite, wx, wy, alpha)
-        for entity, resident, _, (wx, wy) in placed:
-            self._draw_label(screen, resident, wx, wy, self.sim.town.ecs.has_component(entity, Talking))
+            self._draw_sprite(screen, person, wx, wy, alpha)
+        for person, (wx, wy) in placed:
+            self._draw_label(screen, person, wx, wy)
         self._draw_tint(screen)
 
-    def world_xy_of(self, entity: int, alpha: float) -> tuple[float, float]:
-        """Map-pixel centre of an entity, interpolated (call inside ``sim.active()``)."""
-        return self._world_xy(self.sim.town.ecs.component_for_entity(entity, Position), alpha)
+    def world_xy_of(self, resident_id: str, alpha: float) -> tuple[float, float] | None:
+        """Map-pixel centre of a person, interpolated; None when they are not in the town."""
+        person = figure(self.sim.town, resident_id)
+        return self._world_xy(person, alpha) if person is not None else None
 
     def minimap_dots(self) -> list[tuple[float, float, tuple[int, int, int]]]:
         """Where everyone was drawn in the last frame, for the minimap (the player in yellow)."""
@@ -91,11 +93,11 @@ class Renderer:
         zoom = self.camera.zoom
         pygame.draw.ellipse(screen, (255, 206, 110), pygame.Rect(sx - 8 * zoom, sy + 1 * zoom, 16 * zoom, 6 * zoom), 2)
 
-    def _world_xy(self, position: Position, alpha: float) -> tuple[float, float]:
-        """Map-pixel centre of a resident, interpolated along the tiles it crossed this tick."""
-        trail = position.trail
+    def _world_xy(self, person: Figure, alpha: float) -> tuple[float, float]:
+        """Map-pixel centre of a person, interpolated along the tiles they crossed this tick."""
+        trail = person.trail
         if len(trail) < 2:
-            fx, fy = float(position.x), float(position.y)
+            fx, fy = float(person.x), float(person.y)
         else:
             t = min(max(alpha, 0.0), 1.0) * (len(trail) - 1)
             i = min(int(t), len(trail) - 2)
@@ -103,7 +105,7 @@ class Renderer:
             fx, fy = ax + (bx - ax) * (t - i), ay + (by - ay) * (t - i)
         return (fx + 0.5) * self.tile, (fy + 0.5) * self.tile
 
-    def _draw_sprite(self, screen: pygame.Surface, sprite: Sprite, wx: float, wy: float, alpha: float) -> None:
+    def _draw_sprite(self, screen: pygame.Surface, sprite: Figure, wx: float, wy: float, alpha: float) -> None:
         """Blit a resident's frame, scaled to the zoom, standing on its tile."""
         zoom = self.camera.zoom
         frame = int(alpha * 4) % 2
@@ -112,13 +114,12 @@ class Renderer:
         sx, sy = self.camera.to_screen(wx, wy)
         screen.blit(image, (sx - SPRITE * zoom // 2, sy - SPRITE * zoom + 4 * zoom))
 
-    def _draw_label(self, screen: pygame.Surface, resident: Resident, wx: float, wy: float, talking: bool) -> None:
-        """Draw the name above a resident, and its speech bubble if it spoke recently."""
+    def _draw_label(self, screen: pygame.Surface, resident: Figure, wx: float, wy: float) -> None:
+        """Draw the name above a person, and their speech bubble if they spoke recently."""
         zoom = self.camera.zoom
         sx, sy = self.camera.to_screen(wx, wy)
         top = sy - SPRITE * zoom + 2 * zoom
-        label, colour = ("You", (255, 230, 80)) if resident.id == "player" else (resident.persona.first_name,
-                                                                                 (255, 255, 255))
+        label, colour = ("You", (255, 230, 80)) if resident.id == self.me else (resident.first_name, (255, 255, 255))
         name = self.font.render(label, colour, self.text_scale, shadow=(20, 20, 30))
         screen.blit(name, (sx - name.get_width() // 2, top - name.get_height()))
         bubble = self._bubbles.get(resident.id)
@@ -126,7 +127,7 @@ class Renderer:
             self._draw_bubble(screen, self._live[resident.id] + " ...", sx, top - name.get_height() - 2)
         elif bubble is not None and bubble[1] >= self.sim.clock.tick:
             self._draw_bubble(screen, bubble[0], sx, top - name.get_height() - 2)
-        elif talking:
+        elif resident.talking:
             dots = self.font.render("...", (40, 40, 50), self.text_scale)
             self._draw_box(screen, dots, sx, top - name.get_height() - 2)
 

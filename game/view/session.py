@@ -11,7 +11,7 @@ from game.view.ui.hud import Hud
 from game.view.ui.panels import draw_chat, draw_help, draw_inspector, draw_log
 from game.view.ui.textinput import TextInput
 from game.world import player as pl
-from game.world.commands import Leave, Say, StartTalk, Walk
+from game.world.commands import Leave, Say, StartTalk, Typing, Walk
 from game.world.reload import PersonaWatcher
 from game.world.simulation import Simulation
 
@@ -36,6 +36,7 @@ class Game:
         self.chat_partner = ""
         self._leaving = False
         self._opening = False
+        self._typing_said = -1
         self.notice = ""
         self.notice_until = 0
         """Frame after which the notice clears."""
@@ -178,10 +179,11 @@ class Game:
                 self.notify(message[:150], 600)
                 self.log_lines.append(message)
         if self.controls.follow and self.sim.player is not None:
-            x, y = self.renderer.world_xy_of(self.sim.player, self.alpha)
-            camera = self.renderer.camera
-            camera.x, camera.y = x, y
-            camera.clamp()
+            spot = self.renderer.world_xy_of(self.me, self.alpha)
+            if spot is not None:
+                camera = self.renderer.camera
+                camera.x, camera.y = spot
+                camera.clamp()
 
     @property
     def alpha(self) -> float:
@@ -241,8 +243,9 @@ class Game:
         partner = next(m for m in conversation.participants if m != me)
         if not self.chat_open:
             self._open_chat(partner)
-        if conversation.participants[conversation.speaker] == me:
-            conversation.next_tick = self.sim.clock.tick  # the open chat box keeps the resident waiting
+        if conversation.participants[conversation.speaker] == me and self._typing_said != self.sim.clock.tick:
+            self._typing_said = self.sim.clock.tick  # once a tick: paused, nothing piles up
+            self.sim.command(Typing(self.me))  # the open chat box keeps the resident waiting (applied next tick)
 
     def _brain_status(self) -> None:
         """Say while the residents' models load in their process, and say why if they cannot."""

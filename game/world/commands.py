@@ -46,6 +46,13 @@ class Leave:
 
 
 @dataclass(frozen=True, slots=True)
+class Typing:
+    """The actor is typing its line: the other side keeps waiting for it (no patience runs out meanwhile)."""
+
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceAt:
     """Put the actor on a walkable tile at once (staged screenshots and the headless chat, not players' keys)."""
 
@@ -54,7 +61,7 @@ class PlaceAt:
     y: int
 
 
-Command = Walk | StartTalk | Say | Leave | PlaceAt
+Command = Walk | StartTalk | Say | Leave | Typing | PlaceAt
 """Everything a player can ask of the world."""
 
 

@@ -119,6 +119,18 @@ def say(town: Town, entity: int, text: str) -> str | None:
     return None
 
 
+def typing(town: Town, entity: int) -> str | None:
+    """The player is writing its line: its turn stays open (the partner's patience restarts); else say why not."""
+    current = conversation_of(town, entity)
+    if current is None:
+        return "not in a conversation"
+    conversation = current[1]
+    if conversation.participants[conversation.speaker] != town.resident_id(entity):
+        return "it is not your turn"
+    conversation.next_tick = town.clock.tick
+    return None
+
+
 def leave(town: Town, entity: int) -> None:
     """End the player's conversation (they walked off or closed the chat)."""
     current = conversation_of(town, entity)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from game.world import player as pl
-from game.world.commands import Command, Leave, Outcome, PlaceAt, Say, StartTalk, Walk
+from game.world.commands import Command, Leave, Outcome, PlaceAt, Say, StartTalk, Typing, Walk
 from game.world.components import PlayerControlled, Position
 from game.world.ecs import Processor
 from game.world.town import Town
@@ -42,6 +42,8 @@ class CommandProcessor(Processor):
             case Leave():
                 pl.leave(town, entity)
                 return None
+            case Typing():
+                return pl.typing(town, entity)
             case PlaceAt(_, x, y):
                 if not town.tilemap.walkable((x, y)):
                     return f"tile ({x}, {y}) is not walkable"
