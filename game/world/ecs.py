@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import Any, TypeVar, overload
+from typing import Any, ClassVar, TypeVar, overload
 
 C = TypeVar("C")
 C2 = TypeVar("C2")
@@ -21,6 +21,9 @@ C4 = TypeVar("C4")
 
 class Processor:
     """One job of a tick; ``Entities.process`` runs the processors in the order they were added."""
+
+    uses: ClassVar[frozenset[str]] = frozenset()
+    """The town resources (``Town`` fields) the processor reads or writes; tests/test_resources.py holds it to it."""
 
     def process(self) -> None:
         """Do this processor's job for one tick."""

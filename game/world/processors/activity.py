@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from game.world.components import Activity, DecisionDue, Talking
 from game.world.ecs import Processor
 from game.world.town import Town
@@ -9,6 +11,8 @@ from game.world.town import Town
 
 class ActivityProcessor(Processor):
     """Watches activity timers (paused while a resident talks)."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs"})
 
     def __init__(self, town: Town):
         self.town = town

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from game.world.ecs import Processor
 from game.world.town import Town
 
 
 class ClockProcessor(Processor):
     """Moves time forward."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock"})
 
     def __init__(self, town: Town):
         self.town = town

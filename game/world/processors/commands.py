@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from game.world import player as pl
 from game.world.commands import Command, Leave, Outcome, PlaceAt, Say, StartTalk, Typing, Walk
 from game.world.components import PlayerControlled, Position
@@ -14,6 +16,8 @@ OUTCOMES_KEPT = 200
 
 class CommandProcessor(Processor):
     """Applies the queued commands, in order, at the start of a tick."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "inbox", "residents", "world"})
 
     def __init__(self, town: Town):
         self.town = town

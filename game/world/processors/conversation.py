@@ -5,6 +5,8 @@ The player speaks through the chat box (the resident's model prefills meanwhile)
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from agents.focus import focused
 from agents.protocol import Dialogue, Request
 from game.world.components import Conversation, InFlight, PlayerControlled, Requests, Resident
@@ -21,6 +23,8 @@ PLAYER_PATIENCE_MINUTES = 20
 
 class ConversationProcessor(Processor):
     """Asks the brains for the next line of every conversation whose turn has come."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "embedder", "mind", "residents", "rng", "trace"})
 
     def __init__(self, town: Town):
         self.town = town

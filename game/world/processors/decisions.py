@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from agents.protocol import Request
 from game.world.components import (
     DecisionDue,
@@ -29,6 +31,9 @@ NEEDS = ("energy", "hunger")
 
 class DecisionProcessor(Processor):
     """Turns DecisionDue and ReplanDue markers into requests; without today's plan, a resident plans first."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "fallback", "log", "mind",
+                                                "plan_seed", "rng", "settings", "trace"})
 
     def __init__(self, town: Town):
         self.town = town

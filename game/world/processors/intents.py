@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from agents.intents import Fallback, Intent, Wait, intent_to_json, parse_intent
 from agents.protocol import Request
 from game.world.components import Mind, Talking
@@ -13,6 +15,8 @@ from game.world.town import Town
 
 class IntentProcessor(Processor):
     """Turns each fresh decision answer into a change of the world, through validation."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "fallback", "log", "mind", "residents", "trace"})
 
     def __init__(self, town: Town):
         self.town = town

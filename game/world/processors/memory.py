@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from agents.protocol import Request
 from agents.reflection import parse_importance, parse_insights
 from game.world.components import InFlight, Mind, PlayerControlled, Requests, Resident
@@ -16,6 +18,8 @@ REFLECT_ON = 30
 
 class MemoryProcessor(Processor):
     """Rates memories and turns accumulated importance into reflections that cite their sources."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "mind", "residents", "settings", "trace"})
 
     def __init__(self, town: Town):
         self.town = town

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from game.world.components import DecisionDue, Path, Position, Resident, Sprite
 from game.world.ecs import Processor
 from game.world.events import Arrived
@@ -13,6 +15,8 @@ FACINGS = {(0, 1): 0, (-1, 0): 1, (1, 0): 2, (0, -1): 3}
 
 class MovementProcessor(Processor):
     """Advances each walker by its share of tiles this tick; logs arrival and asks for a new decision."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"ecs", "log", "settings", "world"})
 
     def __init__(self, town: Town):
         self.town = town

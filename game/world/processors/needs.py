@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from game.world.components import Activity, Mind, Path, PlayerControlled, ReplanDue, Talking
 from game.world.ecs import Processor
 from game.world.town import Town
@@ -12,6 +14,8 @@ REPLAN_GAP_MINUTES = 120
 
 class NeedsProcessor(Processor):
     """Updates needs by the activity of the tick, lets mood settle, and flags urgent needs for replanning."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "settings"})
 
     def __init__(self, town: Town):
         self.town = town

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import ClassVar
 
 from game.world.components import (
     Activity,
@@ -21,6 +22,8 @@ from game.world.town import Town
 
 class PerceptionProcessor(Processor):
     """Updates each resident's Perceived sets with a spatial hash; someone newly near and free is a decision point."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "settings", "world"})
 
     def __init__(self, town: Town):
         self.town = town

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from agents.plans import parse_plan, plan_problem
 from game.world.components import Activity, DecisionDue, Plan
 from game.world.ecs import Processor
@@ -17,6 +19,9 @@ class PlanningProcessor(Processor):
     The scripted planner is the routine with known happenings and urgent needs fitted in, so a brain that
     cannot write plans still sends its resident to the party it heard about.
     """
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "fallback", "log",
+                                                "mind", "residents", "trace", "world"})
 
     def __init__(self, town: Town):
         self.town = town

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from agents.intents import GoTo
 from agents.memory import Happening
 from game.world.components import Mind, ReplanDue, Resident
@@ -15,6 +17,8 @@ from game.world.town import Town
 
 class ScenarioProcessor(Processor):
     """Keeps the scenario's events in time order and fires each once its moment comes."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "ecs", "log", "residents", "scenario"})
 
     def __init__(self, town: Town):
         self.town = town

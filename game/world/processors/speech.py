@@ -6,6 +6,8 @@ goodbye or turn limit.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from agents.dialogue import parse_line
 from agents.protocol import Request
 from game.world.components import (
@@ -37,6 +39,9 @@ class RoundRobin:
 
 class SpeechProcessor(Processor):
     """Turns each line that came back into speech in the world."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"clock", "conversations", "ecs", "fallback",
+                                                "log", "mind", "residents", "trace"})
 
     def __init__(self, town: Town, policy: RoundRobin | None = None):
         self.town = town

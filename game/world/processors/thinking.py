@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from game.world.ecs import Processor
 from game.world.town import Town
 
 
 class ThinkingProcessor(Processor):
     """Exchanges requests and answers with the mind service, once per tick."""
+
+    uses: ClassVar[frozenset[str]] = frozenset({"mind"})
 
     def __init__(self, town: Town):
         self.town = town
