@@ -216,6 +216,8 @@ def test_live_reload(world_copy: Path) -> None:
         new = world_copy / "personas" / "nell.toml"
         new.write_text(re.search(r"```toml\n(# Nell Hartley.*?)```", DOC.read_text(), re.S).group(1))
         assert any("moved into" in m for m in watcher.poll())
+        held = [m.text for m in sim.resident("nell").mind.memory.memories]
+        assert "Rosa said I could share her stall on Saturdays." in held, "added live, it starts with its memories"
         sim.run(hours=4)
         assert any(e["type"] == "spawned" and e["npc"] == "nell" for e in sim.events)
         assert sim.resident("nell").plan is not None, "the new resident plans and lives"

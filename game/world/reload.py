@@ -14,17 +14,12 @@ from agents.persona_file import load_persona
 from game.world.components import (
     DecisionDue,
     Mind,
-    Perceived,
     Plan,
-    Position,
     Relationships,
-    Requests,
     Resident,
-    Sprite,
 )
-from game.world.events import Spawned
 from game.world.loader import check_personas
-from game.world.minds import new_mind
+from game.world.residents import spawn_resident
 from game.world.simulation import Simulation
 
 
@@ -74,17 +69,6 @@ class PersonaWatcher:
             self.sim.town.ecs.component_for_entity(entity, Plan).plan = None  # the next decision plans the day again
             self.sim.town.ecs.add_component(entity, DecisionDue("persona changed"))
             return f"{persona.name} updated from {persona.source.name if persona.source else persona.id}"
-        entity = self.sim.town.ecs.create_entity()
-        spot = town.claim_spot(persona.id, persona.home)
-        if spot is None:
-            self.sim.town.ecs.delete_entity(entity)
+        if spawn_resident(town, persona, len(town.residents) + 1) is None:
             return f"{persona.name}: home {persona.home} has no room"
-        place = town.tilemap.place_at(spot)
-        variant = len(town.residents) + 1
-        for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant), Plan(),
-                          Perceived(), Relationships({o: r.closeness for o, r in persona.relationships.items()}),
-                          new_mind(town, persona), Requests(), DecisionDue("start")):
-            self.sim.town.ecs.add_component(entity, component)
-        town.residents[persona.id] = entity
-        town.emit(Spawned(persona.id, place, spot[0], spot[1]))
         return f"{persona.name} moved into {persona.home}"

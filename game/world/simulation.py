@@ -20,24 +20,20 @@ from game.world.clock import GameClock
 from game.world.commands import Command, Outcome
 from game.world.components import (
     Activity,
-    DecisionDue,
     Mind,
-    Perceived,
     Plan,
     Position,
     Relationships,
-    Requests,
     Resident,
-    Sprite,
     Talking,
 )
 from game.world.components import Path as WalkPath
 from game.world.ecs import Processor
-from game.world.events import EventLog, Spawned
+from game.world.events import EventLog
 from game.world.loader import WorldDef, load_world
 from game.world.mind import Executor, InlineExecutor, MindService, ThreadExecutor
 from game.world.mindproc import BrainSpec, ProcessExecutor
-from game.world.minds import new_mind, remember
+from game.world.minds import remember
 from game.world.pathfinding import Pathfinder
 from game.world.player import PLAYER_ID, spawn_player
 from game.world.processors.activity import ActivityProcessor
@@ -54,6 +50,7 @@ from game.world.processors.planning import PlanningProcessor
 from game.world.processors.scenario import ScenarioProcessor
 from game.world.processors.speech import SpeechProcessor
 from game.world.processors.thinking import ThinkingProcessor
+from game.world.residents import spawn_resident
 from game.world.scenario import Plant, TimedEvent, check_plants
 from game.world.settings import RunOptions, checked, split_overrides
 from game.world.town import Town
@@ -156,22 +153,9 @@ class Simulation:
 
     def _spawn_residents(self) -> None:
         """Create one entity per persona, standing at home, with a mind and a decision due."""
-        town = self.town
-        ecs = town.ecs
         for variant, persona in enumerate(self.world.personas):
-            entity = ecs.create_entity()
-            spot = town.claim_spot(persona.id, persona.home)
-            assert spot is not None, "the loader checks that every home has a walkable tile"
-            place = town.tilemap.place_at(spot)
-            closeness = {other: r.closeness for other, r in persona.relationships.items()}
-            for component in (Resident(persona.id, persona), Position(spot[0], spot[1], place), Sprite(variant),
-                              Plan(), Perceived(), Relationships(closeness), new_mind(town, persona), Requests(),
-                              DecisionDue("start")):
-                ecs.add_component(entity, component)
-            town.residents[persona.id] = entity
-            town.emit(Spawned(persona.id, place, spot[0], spot[1]))
-            for text, importance in persona.memories:
-                remember(town, entity, "observation", text, importance=importance)
+            entity = spawn_resident(self.town, persona, variant)
+            assert entity is not None, "the loader checks that every home has a walkable tile"
 
     @property
     def clock(self) -> GameClock:
