@@ -151,3 +151,29 @@ def test_every_component_round_trips_through_plain_json() -> None:
         assert from_dict(json.loads(text), personas) == component, text
         seen.add(type(component).__name__)
     assert seen == set(COMPONENTS), f"every kind was tried: {sorted(seen)}"
+
+
+def test_the_codec_and_the_commands_say_what_is_wrong(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+    from smallworld import small_town
+
+    from game.world.codec import from_dict, to_dict
+    from game.world.commands import PlaceAt, Say, Typing
+    from game.world.components import Resident
+
+    with pytest.raises(ValueError, match="unknown component type 'Wings'"):
+        from_dict({"type": "Wings"}, {})
+    with pytest.raises(ValueError, match="no persona with id 'zed'"):
+        from_dict({"type": "Resident", "id": "zed", "persona": "zed"}, {})
+    with pytest.raises(TypeError, match="not a plain-data component"):
+        to_dict(object())
+    sim = small_town(tmp_path / "w")
+    sim.join_player()
+    sim.command(PlaceAt("player", 0, 0))  # the border wall
+    sim.command(Say("player", "hello?"))
+    sim.command(Typing("player"))
+    sim.step()
+    assert [o.refused for o in sim.outcomes("player")] == [
+        "tile (0, 0) is not walkable", "not in a conversation", "not in a conversation"]
+    assert isinstance(from_dict(to_dict(Resident("ann", sim.world.personas[0])), {"ann": sim.world.personas[0]}),
+                      Resident)
