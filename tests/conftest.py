@@ -31,10 +31,9 @@ def oakvale_day() -> Simulation:
 
 @pytest.fixture
 def world_copy(tmp_path: Path) -> Path:
-    """A writable copy of Oakvale whose map still finds the shared assets."""
+    """A writable copy of Oakvale away from the repository (its map finds the tileset in the shared art)."""
     target = tmp_path / "worlds" / "oakvale"
     shutil.copytree(WORLDS_DIR / "oakvale", target)
-    shutil.copytree(ROOT / "assets", tmp_path / "assets")
     return target
 
 

@@ -121,6 +121,14 @@ def test_broken_map_file(world_copy: Path) -> None:
     assert error.path == tmx and "not a valid Tiled map" in str(error)
 
 
+def test_a_missing_tileset_image_names_the_map_and_the_path(world_copy: Path) -> None:
+    tmx = world_copy / "map.tmx"
+    edit(tmx, 'source="../../assets/tiles/town.png"', 'source="art/missing.png"')
+    error = expect(world_copy)
+    assert error.path == tmx and error.field == "tileset.image", error
+    assert str(world_copy / "art" / "missing.png") in str(error) and "not found" in str(error)
+
+
 def test_world_toml_errors(world_copy: Path) -> None:
     path = world_copy / "world.toml"
     edit(path, 'time = "06:30"', 'time = "half past six"')

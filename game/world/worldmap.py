@@ -40,6 +40,12 @@ COLLISION_LAYER = "collision"
 PLACES_LAYER = "places"
 """Name of the object layer that holds the named places."""
 
+SHARED_TILES = Path(__file__).resolve().parents[2] / "assets" / "tiles"
+"""Where a tileset image is looked for by its file name when the map's own path to it does not exist.
+
+The rule that lets a world folder be copied anywhere: a map names its tileset image relative to itself (as
+Tiled writes it); if no file is there, npcworld's shared art folder is tried with the same file name."""
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -120,9 +126,29 @@ def load_tilemap(path: Path) -> TileMap:
         raise ContentError(path, None, f"not a valid Tiled map: {exc}") from exc
     if tmx.tilewidth != tmx.tileheight:
         raise ContentError(path, "tilewidth", "tiles must be square")
+    _find_tile_images(path, tmx)
     blocked = _collision(path, tmx)
     places = _places(path, tmx, blocked)
     return TileMap(path, tmx, blocked, places, _spawns(tmx))
+
+
+def _find_tile_images(path: Path, tmx: Any) -> None:
+    """Point every tile at an image file that exists (``SHARED_TILES`` rule), or name the map and the missing path."""
+    found: dict[str, str] = {}
+    for gid, image in enumerate(tmx.images):
+        if not image:
+            continue
+        filename = image[0]
+        if filename not in found:
+            shared = SHARED_TILES / Path(filename).name
+            if Path(filename).is_file():
+                found[filename] = filename
+            elif shared.is_file():
+                found[filename] = str(shared)
+            else:
+                raise ContentError(path, "tileset.image", f"tileset image {filename} not found (nor {shared})")
+        if found[filename] != filename:
+            tmx.images[gid] = (found[filename], *image[1:])
 
 
 def _collision(path: Path, tmx: Any) -> list[bytearray]:
