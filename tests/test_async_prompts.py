@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -112,3 +113,31 @@ def test_templates_render_and_fail_loudly(tmp_path: Path) -> None:
     assert missing.value.field == "partner" and "no value" in str(missing.value)
     text = render(templates, request, "Oakvale")
     assert "Iris" in text and "library" in text and "go_to a place" in text
+
+
+class MumblingBrain(ScriptedBrain):
+    """The scripted brain, except that its lines in conversation fail: an error half the time, blank otherwise."""
+
+    name = "mumbling"
+
+    def think(self, requests):  # type: ignore[no-untyped-def]
+        answers = super().think(requests)
+        return [Answer(a.request_id, "  " if r.id % 2 else "", error=None if r.id % 2 else "server went away")
+                if r.kind == "converse" else a for r, a in zip(requests, answers, strict=True)]
+
+
+def test_lines_the_scripted_policy_said_for_a_resident_are_marked_and_counted(tmp_path: Path) -> None:
+    from agents.embeddings import HashEmbedder
+    from game.cli.headless import simulate
+    from game.cli.report import run_report
+    simulate("oakvale", hours=10, seed=3, brain=MumblingBrain(), out=tmp_path, embedder=HashEmbedder())
+    events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    said = [e for e in events if e["type"] == "said"]
+    assert said and all(e.get("by") == "fallback" for e in said), "every line came from the fallback"
+    report = run_report(tmp_path)
+    trace = [json.loads(line) for line in (tmp_path / "trace.jsonl").read_text().splitlines()]
+    failed = sum(1 for r in trace if r.get("error") == "server went away")
+    assert failed and report["answers_by_fallback"] == failed and report["answers_timed_out"] == 0
+    with Simulation("oakvale", seed=3) as sim:
+        sim.run(hours=10)
+        assert all("by" not in e for e in sim.events if e["type"] == "said"), "a line the brain said is unmarked"

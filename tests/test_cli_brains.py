@@ -59,3 +59,15 @@ def test_missing_model_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFi
                  "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "not in the local Hugging Face cache" in err and "--model" in err and "Traceback" not in err
+
+
+def test_a_run_the_fallback_mostly_answered_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = FakeServer().start()
+    server.kill()  # nothing listens on that port now
+    out = tmp_path / "out"
+    assert main(["simulate", "--world", "oakvale", "--hours", "1", "--brain", "openai", "--base-url",
+                 server.base_url, "--out", str(out), "--embedder", "hash", "--quiet", "--timeout", "0.5"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["answers"] > 0 and summary["answers_by_fallback"] == summary["answers"]
+    err = capsys.readouterr().err
+    assert f"could not answer {summary['answers']} of {summary['answers']} requests" in err

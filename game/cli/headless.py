@@ -45,6 +45,10 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
     for name, path in partial.items():
         os.replace(path, out / name)
     write_json_atomic(out / "summary.json", summary)
+    if summary["answers_by_fallback"] * 2 > summary["answers"]:
+        print(f"npcworld: warning: the {summary['brain']} brain could not answer {summary['answers_by_fallback']} "
+              f"of {summary['answers']} requests (see the errors in trace.jsonl); the scripted policy answered "
+              "them", file=sys.stderr)
     if progress:
         print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl and summary.json", file=sys.stderr)
     return summary
@@ -59,6 +63,7 @@ def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
         "ticks": sim.clock.tick, "game_minutes": minutes, "wall_seconds": round(wall, 3),
         "game_minutes_per_wall_second": round(minutes / wall, 1),
         "brain_requests": sim.town.mind.requests, "brain_batches": sim.town.mind.batches,
+        "answers": sim.trace.answers, "answers_by_fallback": sim.trace.by_fallback,
         "embedder": sim.town.embedder.name,
         "memories_per_resident": round(sum(memories) / max(1, len(memories)), 1),
         "events_by_type": dict(sorted(sim.town.log.counts.items())),

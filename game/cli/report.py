@@ -44,7 +44,9 @@ def _decisions(trace: list[dict[str, Any]]) -> dict[str, Any]:
     plans = [r for r in trace if r["kind"] == "plan"]
     applied_valid = sum(1 for r in decisions if r.get("applied") and not isinstance(parse_intent(r["applied"]),
                                                                                   Fallback))
-    return {"decisions": len(decisions), "decisions_accepted": sum(bool(r["accepted"]) for r in decisions),
+    return {"answers": len(trace), "answers_by_fallback": sum(1 for r in trace if r.get("error")),
+            "answers_timed_out": sum(1 for r in trace if str(r.get("error") or "").startswith("timed out")),
+            "decisions": len(decisions), "decisions_accepted": sum(bool(r["accepted"]) for r in decisions),
             "applied_intents_valid": applied_valid, "model_plans": len(plans),
             "model_plans_accepted": sum(bool(r["accepted"]) for r in plans)}
 

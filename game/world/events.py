@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
@@ -94,6 +94,8 @@ class Said(Event):
     text: str
     act: str
     conversation: str | None
+    by: str | None = field(default=None, metadata={"omit_none": True})
+    """"fallback" when the scripted policy spoke for the resident (its brain was late or its reply unusable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,8 @@ class EventLog:
                                   "time": self.clock.hhmm, "type": event.type}
         for f in fields(event):
             value = getattr(event, f.name)
+            if value is None and f.metadata.get("omit_none"):
+                continue  # a field only some records need is left out of the others
             record[f.name] = list(value) if isinstance(value, tuple) else value
         self.counts[event.type] = self.counts.get(event.type, 0) + 1
         if self._keep:

@@ -20,6 +20,10 @@ class Trace:
         self._keep = keep
         self._retrieved: dict[int, list[dict[str, Any]]] = {}
         self._prompts_written: set[str] = set()
+        self.answers = 0
+        """Records written."""
+        self.by_fallback = 0
+        """Records whose brain could not answer (an error: late, server down...), so the fallback did."""
 
     def retrieved(self, request_id: int, scored: list[Scored]) -> None:
         """Remember which memories (with their scores) went into a request."""
@@ -46,6 +50,8 @@ class Trace:
             "accepted": accepted, "rejection": reason, "latency_ms": round(answer.latency_s * 1000, 3),
             "tokens": answer.tokens, "error": answer.error, **extra,
         }
+        self.answers += 1
+        self.by_fallback += answer.error is not None
         if self._keep:
             self.records.append(record)
         if self._sink is not None:

@@ -57,19 +57,22 @@ class SpeechProcessor(Processor):
             if current is None:
                 continue  # stale: the line is no longer awaited, or the conversation is over
             entity, conversation = current
-            self._say(entity, conversation, request, answer.text)
+            self._say(entity, conversation, request, answer.text, by_fallback=answer.error is not None)
             town.trace.record(town.clock.tick, request, answer, conversation.history[-1][1], True,
                               to=request.dialogue.partner if request.dialogue else None, news=conversation.last_news)
 
-    def _say(self, entity: int, conversation: Conversation, request: Request, text: str) -> None:
+    def _say(self, entity: int, conversation: Conversation, request: Request, text: str,
+             by_fallback: bool = False) -> None:
         """Say a line (or the scripted fallback's), pass on news it carries, advance the turn, end when due."""
         town = self.town
-        parsed = parse_line(text) or parse_line(town.fallback.answer(request))
+        parsed = parse_line(text)
+        if parsed is None:
+            parsed, by_fallback = parse_line(town.fallback.answer(request)), True
         line, end, news = parsed if parsed is not None else ("...", True, None)
         dialogue = request.dialogue
         assert dialogue is not None, "converse requests carry a dialogue"
         act = "greet" if conversation.turn < 2 else ("farewell" if end or conversation.closing else "chat")
-        town.emit(Said(request.npc, dialogue.partner, line, act, conversation.id))
+        town.emit(Said(request.npc, dialogue.partner, line, act, conversation.id, "fallback" if by_fallback else None))
         speaker, listener = town.residents[request.npc], town.residents[dialogue.partner]
         conversation.last_news = None
         if news is not None and pass_on(town, speaker, listener, news):
