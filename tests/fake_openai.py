@@ -14,7 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-MODES = ("ok", "500", "429", "400", "hang", "badjson", "badplace", "nocontent")
+MODES = ("ok", "500", "429", "400", "hang", "badjson", "badplace", "nocontent", "llamacpp", "serial")
 
 
 def scripted_reply(prompt: str) -> str:
@@ -54,6 +54,7 @@ class FakeServer:
         self.port = port
         self._httpd: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
+        self._serial = threading.Lock()
 
     @property
     def base_url(self) -> str:
@@ -79,6 +80,17 @@ class FakeServer:
                 if mode == "hang":
                     time.sleep(server.hang_seconds)
                 time.sleep(server.delay)
+                if mode == "llamacpp" and body.get("response_format", {}).get("type") == "json_schema":
+                    detail = json.dumps({"detail": [{"loc": ["body", "response_format", "type"],
+                                                     "msg": "Input should be 'text' or 'json_object'"}]}).encode()
+                    self.send_response(500)
+                    self.send_header("Content-Length", str(len(detail)))
+                    self.end_headers()
+                    self.wfile.write(detail)
+                    return
+                if mode == "serial":  # one request at a time, like a server with one slot
+                    with server._serial:
+                        time.sleep(server.delay)
                 if mode in ("500", "429", "400"):
                     self.send_response(int(mode))
                     if mode == "429":
@@ -102,6 +114,9 @@ class FakeServer:
 
         class Server(ThreadingHTTPServer):
             request_queue_size = 128  # a listen backlog like a real server's, for 32+ concurrent clients
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                """A client that gave up (its timeout) is not news."""
 
         self._httpd = Server(("127.0.0.1", self.port), Handler)
         self._httpd.daemon_threads = True

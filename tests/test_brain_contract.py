@@ -173,6 +173,62 @@ def test_retries_only_429_and_5xx(server: FakeServer) -> None:
     server.mode = "ok"
 
 
+def test_a_refused_dialect_steps_down_once_and_says_so(server: FakeServer,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    server.mode = "llamacpp"  # llama.cpp's server: HTTP 500 for response_format json_schema
+    sim = openai_run(server, "llamacpp", minutes=30)
+    try:
+        assert sim.brain is not None and sim.brain.dialect == "json_object"  # type: ignore[attr-defined]
+        err = capsys.readouterr().err
+        assert err.count("refused response_format 'json_schema'") == 1 and "'json_object' from now on" in err
+        decisions = sim.trace.of_kind("decide")
+        assert decisions and all(d["error"] is None for d in decisions), "no answer was lost to the refusal"
+        rated = [b for b in server.bodies if b.get("response_format", {}).get("type") == "json_object"
+                 and "importance" in str(b["response_format"].get("schema", ""))]
+        assert rated and all(b["max_tokens"] >= 16 for b in rated), "room for {\"importance\": 7} in JSON"
+        assert_town_is_valid(sim)
+    finally:
+        sim.close()
+        server.mode = "ok"
+
+
+def test_a_one_slot_server_gets_one_request_at_a_time_and_none_time_out() -> None:
+    server = FakeServer().start()
+    server.mode, server.delay = "serial", 0.05
+    try:
+        request = Spy(ScriptedBrain())
+        with Simulation("oakvale", seed=SEED, brain=request) as sim:
+            sim.step(2)
+        plans = [r for r in request.requests if r.kind == "plan"][:12]
+        assert len(plans) == 12
+        brain = OpenAIBrain(server.base_url, timeout=0.3, retries=0, per_server=1, breaker_failures=100)
+        answers = brain.think(plans)  # 12 at once: 0.6 s of work, each call bounded by 0.3 s
+        assert all(a.error is None and a.text for a in answers), [a.error for a in answers if a.error]
+        brain.close()
+        crowded = OpenAIBrain(server.base_url, timeout=0.3, retries=0, per_server=16, breaker_failures=100)
+        assert any(a.error for a in crowded.think(plans)), "without the limit the queue at the server times out"
+        crowded.close()
+    finally:
+        server.kill()
+
+
+def test_requests_go_to_the_least_busy_server() -> None:
+    slow, fast = FakeServer().start(), FakeServer().start()
+    slow.delay = 0.3
+    try:
+        request = Spy(ScriptedBrain())
+        with Simulation("oakvale", seed=SEED, brain=request) as sim:
+            sim.step(2)
+        asked = [r for r in request.requests if r.kind == "plan"][:12]
+        brain = OpenAIBrain([slow.base_url, fast.base_url], timeout=2.0, per_server=2, concurrency=4)
+        assert all(a.error is None for a in brain.think(asked))
+        assert fast.requests > 2 * slow.requests, (fast.requests, slow.requests)
+        brain.close()
+    finally:
+        slow.kill()
+        fast.kill()
+
+
 def test_server_killed_mid_run_and_restarted(server: FakeServer) -> None:
     sim = openai_run(server, "ok", minutes=30)
     try:

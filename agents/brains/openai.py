@@ -1,15 +1,17 @@
 """The openai brain: chat completions from any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama).
 
-Concurrent requests from a bounded pool, short timeouts, bounded retries on 429 and 5xx only, JSON-schema
-output where the server supports it, several base URLs in turn, and a circuit breaker so that a dead
-server costs one timeout, not one per resident: while it is open, answers come back empty at once and
-the world's scripted fallback decides, until the server answers again.
+Concurrent requests from a bounded pool, at most ``per_server`` in flight at each server (the rest wait
+their turn rather than time out) and each sent to the least busy one, short timeouts, bounded retries on
+429 and 5xx only, JSON-schema output where the server supports it (a server that refuses the dialect is
+asked in the next one, ``json_schema`` -> ``json_object`` -> ``none``, and stderr says so once), and a
+circuit breaker so that a dead server costs one timeout, not one per resident: while it is open, answers
+come back empty at once and the world's scripted fallback decides, until the server answers again.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
+import sys
 import threading
 import time
 import urllib.error
@@ -26,15 +28,22 @@ DIALECTS = ("json_schema", "json_object", "none")
 """How the server takes structured output: OpenAI/vLLM/SGLang style, llama.cpp style, or not at all."""
 
 _MAX_TOKENS = {"decide": 64, "converse": 80, "plan": 300, "importance": 8, "reflect": 200}
+_MAX_JSON_TOKENS = {"decide": 96, "importance": 24}
+"""Token limits where a reply is a JSON object: ``{"importance": 7}`` alone is about 8 tokens."""
+
+_REFUSED_FORMAT = ("response_format", "json_schema", "json_object", "schema")
+"""Words in an error body that say the server did not take the structured-output request itself."""
 
 
 class ServerError(Exception):
     """One failed call: status (None for network errors and timeouts) and whether it may be retried."""
 
-    def __init__(self, message: str, status: int | None = None, retry_after: float = 0.0):
+    def __init__(self, message: str, status: int | None = None, retry_after: float = 0.0, detail: str = ""):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.detail = detail
+        """The start of the error body, if the server sent one."""
 
 
 class OpenAIBrain:
@@ -45,7 +54,7 @@ class OpenAIBrain:
     def __init__(self, base_url: str | Sequence[str] = "http://127.0.0.1:8000/v1", model: str = "default", *,
                  api_key: str | None = None, timeout: float = 10.0, retries: int = 2, concurrency: int = 16,
                  dialect: str = "json_schema", temperature: float = 0.0, breaker_failures: int = 3,
-                 breaker_seconds: float = 5.0, backoff: float = 0.25):
+                 breaker_seconds: float = 5.0, backoff: float = 0.25, per_server: int = 4):
         urls = [base_url] if isinstance(base_url, str) else list(base_url)
         if not urls:
             raise ValueError("the openai brain needs at least one --base-url")
@@ -55,8 +64,12 @@ class OpenAIBrain:
         self.model, self.api_key, self.timeout, self.retries = model, api_key, timeout, retries
         self.dialect, self.temperature, self.backoff = dialect, temperature, backoff
         self.breaker_failures, self.breaker_seconds = breaker_failures, breaker_seconds
+        if per_server < 1:
+            raise ValueError(f"--per-server must be at least 1 (got {per_server})")
+        self.per_server = per_server
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="openai")
-        self._turn = itertools.count()
+        self._busy = dict.fromkeys(self.urls, 0)
+        self._free = threading.Condition()
         self._lock = threading.Lock()
         self._failures = 0
         self._open_until = 0.0
@@ -76,17 +89,34 @@ class OpenAIBrain:
         with self._lock:
             if time.monotonic() < self._open_until:
                 return Answer(request.id, "", 0.0, None, "server marked down; using the fallback")
-            url = self.urls[next(self._turn) % len(self.urls)]
+        url = self._take_server()
         try:
             text, tokens = self._call(url, request)
         except ServerError as exc:
             self._failed()
             return Answer(request.id, "", time.perf_counter() - began, None, str(exc))
+        finally:
+            self._give_back(url)
         if request.kind == "converse":
             text = spoken_reply(request, text)
         with self._lock:
             self._failures = 0
         return Answer(request.id, text, time.perf_counter() - began, tokens)
+
+    def _take_server(self) -> str:
+        """Wait until some server has fewer than ``per_server`` requests in flight; take the least busy one."""
+        with self._free:
+            while min(self._busy.values()) >= self.per_server:
+                self._free.wait()
+            url = min(self.urls, key=lambda u: (self._busy[u], self.urls.index(u)))
+            self._busy[url] += 1
+            return url
+
+    def _give_back(self, url: str) -> None:
+        """A request to ``url`` is done: let a waiting one go."""
+        with self._free:
+            self._busy[url] -= 1
+            self._free.notify()
 
     def _failed(self) -> None:
         """Count a failure; after several in a row, stop calling for a while."""
@@ -99,23 +129,42 @@ class OpenAIBrain:
     def _call(self, url: str, request: Request) -> tuple[str, int | None]:
         """POST one chat completion, retrying 429 and 5xx with backoff; other errors fail at once."""
         body = self._body(request)
-        for attempt in range(self.retries + 1):
+        attempt = 0
+        while True:
             try:
                 return self._post(url, body)
             except ServerError as exc:
+                if "response_format" in body and self._refused_format(exc, url, body):
+                    body = self._body(request)  # asked again in the next dialect: not counted as a retry
+                    continue
                 retryable = exc.status == 429 or (exc.status is not None and exc.status >= 500)
-                if not retryable or attempt == self.retries:
+                if not retryable or attempt >= self.retries:
                     raise
                 time.sleep(min(2.0, max(exc.retry_after, self.backoff * 2 ** attempt)))
-        raise ServerError("unreachable")  # pragma: no cover - the loop always returns or raises
+                attempt += 1
+
+    def _refused_format(self, error: ServerError, url: str, body: dict[str, Any]) -> bool:
+        """If the server refused the structured-output dialect itself, step down to the next one and say so once."""
+        if error.status not in (400, 422, 500) or not any(w in error.detail for w in _REFUSED_FORMAT):
+            return False
+        with self._lock:
+            sent = body["response_format"]["type"]
+            if self.dialect == sent and self.dialect != "none":
+                self.dialect = DIALECTS[DIALECTS.index(self.dialect) + 1]
+                print(f"npcworld: {url} refused response_format '{sent}' (HTTP {error.status}: "
+                      f"{' '.join(error.detail.split())[:120]}); asking in '{self.dialect}' from now on "
+                      f"(--response-format {self.dialect} skips this)", file=sys.stderr, flush=True)
+            return True
 
     def _body(self, request: Request) -> dict[str, Any]:
         """The chat-completion body: the prompt, limits, and structured output for this kind."""
         messages = [{"role": r, "content": c} for r, c in request.messages] if request.messages \
             else [{"role": "user", "content": request.prompt}]
-        body: dict[str, Any] = {"model": self.model, "messages": messages,
-                                "max_tokens": _MAX_TOKENS.get(request.kind, 64), "temperature": self.temperature}
         schema = None if request.messages else _schema(request)  # a conversation is answered in plain words
+        structured = schema is not None and self.dialect != "none"
+        limit = (_MAX_JSON_TOKENS if structured else {}).get(request.kind) or _MAX_TOKENS.get(request.kind, 64)
+        body: dict[str, Any] = {"model": self.model, "messages": messages, "max_tokens": limit,
+                                "temperature": self.temperature}
         if schema is not None and self.dialect == "json_schema":
             body["response_format"] = {"type": "json_schema",
                                        "json_schema": {"name": request.kind, "schema": schema, "strict": True}}
@@ -137,7 +186,11 @@ class OpenAIBrain:
                 payload = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             retry_after = float(exc.headers.get("Retry-After", 0) or 0) if exc.headers else 0.0
-            raise ServerError(f"HTTP {exc.code} from {url}", exc.code, retry_after) from exc
+            try:
+                detail = exc.read(2000).decode("utf-8", "replace")
+            except OSError:
+                detail = ""
+            raise ServerError(f"HTTP {exc.code} from {url}", exc.code, retry_after, detail) from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
             raise ServerError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from exc
         except ValueError as exc:
