@@ -111,7 +111,8 @@ def _ours(text: str) -> str:
 
 def _theirs(text: str) -> str:
     """Our placeholders back to the card's."""
-    return text.replace("{partner}", "{{user}}").replace("{name}", "{{char}}").replace("{{", "{").replace("}}", "}")
+    swap = {"{{": "{", "}}": "}", "{partner}": "{{user}}", "{name}": "{{char}}"}
+    return re.sub(r"\{\{|\}\}|\{partner\}|\{name\}", lambda m: swap[m.group(0)], text)
 
 
 def _sentences(text: str, limit: int) -> str:
@@ -124,57 +125,132 @@ def _sentences(text: str, limit: int) -> str:
     return cut[:end + 1] if end > 40 else cut.rsplit(" ", 1)[0]
 
 
+_AGE_AS = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\s+((?:[a-z]+[- ]?){1,4}?)(?=\s*(?:[,.;:!?)]|\bwho\b|\bfrom\b|"
+                     r"\bin\b|\bat\b|\bwith\b|\band\b|$))", re.I)
+_LABEL = re.compile(r"^\s*(age|occupation|job|profession)\s*[:=]\s*(.+?)\s*$", re.I | re.M)
+_AGED = re.compile(r"\b(?:aged|age)\s+(\d{1,3})\b", re.I)
+
+
+def card_facts(data: dict[str, Any]) -> dict[str, Any]:
+    """Age and occupation where a card states them: our own extension, labelled lines, or "a 52-year-old captain".
+
+    Looked for in the extensions first, then in the description, personality, scenario and creator notes;
+    what is not stated is left out (the persona then gets the defaults).
+    """
+    facts: dict[str, Any] = {}
+    extensions = data.get("extensions")
+    ours = extensions.get("npcworld") if isinstance(extensions, dict) else None
+    if isinstance(ours, dict):
+        facts |= {k: ours[k] for k in ("age", "occupation") if isinstance(ours.get(k), int | str)}
+    texts = [data.get(k, "") for k in ("description", "personality", "scenario", "creator_notes")]
+    for text in (t for t in texts if isinstance(t, str)):
+        for label, value in _LABEL.findall(text):
+            key = "age" if label.lower() == "age" else "occupation"
+            facts.setdefault(key, value)
+        phrase = _AGE_AS.search(text)
+        if phrase:
+            facts.setdefault("age", phrase.group(1))
+            facts.setdefault("occupation", phrase.group(2).strip(" -"))
+        aged = _AGED.search(text)
+        if aged:
+            facts.setdefault("age", aged.group(1))
+    age = str(facts.get("age", "")).strip()
+    out: dict[str, Any] = {}
+    if age.isdigit() and 1 <= int(age) <= 120:
+        out["age"] = int(age)
+    occupation = " ".join(str(facts.get("occupation", "")).split())[:60].strip(" .")
+    if occupation:
+        out["occupation"] = occupation.lower() if occupation[1:].islower() else occupation
+    return out
+
+
+def _plain(text: str, name: str) -> str:
+    """A card's text for our prompts: its {{char}} is the character's name, {{user}} whoever they talk with."""
+    named = re.sub(r"\{\{\s*char\s*\}\}", name, text, flags=re.I)
+    return re.sub(r"\{\{\s*user\s*\}\}", "the newcomer", named, flags=re.I)
+
+
 def card_to_toml(data: dict[str, Any], home: str, places: list[str]) -> str:
-    """Write a persona file for a card: mapped fields, a default routine at ``home``, the rest preserved."""
+    """Write a persona file for a card: mapped fields, a default routine at ``home``, the rest preserved.
+
+    The card's description becomes the background (what every conversation prompt says of the resident), its
+    stated age and occupation become ours; its tags are kept, not made small-talk topics (tags sort cards,
+    they are not things the character talks about). What was made of each converted field is kept too, so
+    that export knows which fields were edited since.
+    """
     name = " ".join(data["name"].split())[:60]
     personality = data.get("personality", "")
+    facts = card_facts(data)
+    age, occupation = facts.get("age", 30), facts.get("occupation", "resident")
     traits = [t.strip()[:60] for t in re.split(r"[,;\n]", personality) if t.strip()][:12] or ["curious"]
     examples = [m.group(1).strip() for m in re.finditer(r"\{\{char\}\}:\s*(.+)", data.get("mes_example", ""))]
     greetings = [g for g in [data.get("first_mes", ""), *data.get("alternate_greetings", [])] if isinstance(g, str)
                  and g.strip()]
     leisure: list[str] = [p for p in ("park", "cafe", "pub", "library", "market") if p in places] or [home]
+    background = _sentences(_plain(data.get("description", "") or name, name), 1200)
+    greeted = [_ours(_sentences(g, 200)) for g in greetings[:5]] or ["Hello, {partner}."]
+    chatted = [_ours(_sentences(e, 300)) for e in examples[:8]] or ["How are you, {partner}?"]
+    topics = [occupation, "the town"] if occupation != "resident" else ["the town"]
+    made = {"background": background, "traits": traits, "greetings": greeted, "smalltalk": chatted,
+            "topics": topics}
     preserved = {f"card.{k}": (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
                  for k, v in sorted(data.items()) if k != "name"}
+    preserved["npcworld.imported"] = json.dumps(made, ensure_ascii=False)
     lines = [
         f"# {name}: imported from a character card ({data['_spec']}).",
-        f"name = {_q(name)}", "age = 30", 'occupation = "resident"', f"traits = {_list(traits)}",
-        f"background = {_q(_sentences(data.get('description', '') or name, 1200))}",
+        f"name = {_q(name)}", f"age = {age}", f"occupation = {_q(occupation)}", f"traits = {_list(traits)}",
+        f"background = {_q(background)}",
         f"speech_style = {_q(_sentences(personality or 'in character', 300))}", f"home = {_q(home)}",
-        f"topics = {_list([t[:120] for t in data.get('tags', []) if isinstance(t, str)][:6] or ['the town'])}",
-        "", "[speech]",
-        f"greetings = {_list([_ours(_sentences(g, 200)) for g in greetings[:5]] or ['Hello, {partner}.'])}",
-        f"smalltalk = {_list([_ours(_sentences(e, 300)) for e in examples[:8]] or ['How are you, {partner}?'])}",
+        f"topics = {_list(topics)}",
+        "", "[speech]", f"greetings = {_list(greeted)}", f"smalltalk = {_list(chatted)}",
         'farewells = ["Goodbye, {partner}."]', "",
         "[[routine]]", 'at = "07:00"', 'kind = "meal"', 'activity = "having breakfast"', 'place = "home"', "",
         "[[routine]]", 'at = "09:00"', 'kind = "leisure"', 'activity = "wandering about town"',
         f"places = {_list(leisure)}", "",
         "[[routine]]", 'at = "18:30"', 'kind = "meal"', 'activity = "having supper"', 'place = "home"', "",
         "[[routine]]", 'at = "22:00"', 'kind = "sleep"', 'activity = "sleeping"', 'place = "home"', "",
-        "# Everything the card says that has no field of ours, and the original text of converted fields,",
-        "# kept verbatim so that `npcworld persona export` gives the same card back.",
+        "# Everything the card says that has no field of ours, the original text of converted fields, and what",
+        "# they were converted to, kept so that `npcworld persona export` gives back the card with your edits.",
         "[preserved]", *(f"{_q(k)} = {_q(v)}" for k, v in preserved.items()),
     ]
     return "\n".join(lines) + "\n"
 
 
 def persona_to_card(persona: Persona) -> dict[str, Any]:
-    """A V2 card for a persona: preserved card fields come back verbatim, the rest from our fields."""
+    """A card for a persona as it is now, in the spec it was imported from (V2 for one written here).
+
+    A converted field that was not edited since import comes back as the card's original text; an edited one
+    (background, traits, greetings, small talk, topics) is written from the persona. Age, occupation, home and
+    workplace always go in the card's ``extensions.npcworld``, next to the card's own extensions.
+    """
     kept = {k.removeprefix("card."): v for k, v in persona.preserved.items() if k.startswith("card.")}
+    made = _decoded(persona.preserved.get("npcworld.imported", "{}"))
+    made = made if isinstance(made, dict) else {}
+    speech = persona.speech
+    now = {"background": persona.background, "traits": list(persona.traits), "greetings": list(speech.greetings),
+           "smalltalk": list(speech.smalltalk), "topics": list(persona.topics)}
+    edited = {key for key, value in now.items() if made.get(key) != value} if made else set()  # older imports
     data: dict[str, Any] = {
         "name": persona.name, "description": persona.background, "personality": ", ".join(persona.traits),
-        "scenario": "", "first_mes": _theirs(persona.speech.greetings[0]) if persona.speech.greetings else "",
-        "mes_example": "\n".join(f"<START>\n{{{{char}}}}: {_theirs(line)}" for line in persona.speech.smalltalk),
+        "scenario": "", "first_mes": _theirs(speech.greetings[0]) if speech.greetings else "",
+        "mes_example": "\n".join(f"<START>\n{{{{char}}}}: {_theirs(line)}" for line in speech.smalltalk),
         "creator_notes": "", "system_prompt": "", "post_history_instructions": "",
-        "alternate_greetings": [_theirs(g) for g in persona.speech.greetings[1:]], "tags": list(persona.topics),
-        "creator": "", "character_version": "",
-        "extensions": {"npcworld": {"id": persona.id, "age": persona.age, "occupation": persona.occupation,
-                                    "home": persona.home, "workplace": persona.workplace}},
+        "alternate_greetings": [_theirs(g) for g in speech.greetings[1:]], "tags": list(persona.topics),
+        "creator": "", "character_version": "", "extensions": {},
     }
+    from_persona = {"description": "background", "personality": "traits", "first_mes": "greetings",
+                    "alternate_greetings": "greetings", "mes_example": "smalltalk", "tags": "topics"}
     for key, value in kept.items():
-        if key == "_spec":
+        if key == "_spec" or from_persona.get(key) in edited:
             continue
         data[key] = value if key in TEXT_FIELDS else _decoded(value)
-    return {"spec": "chara_card_v2", "spec_version": "2.0", "data": data}
+    extensions = data["extensions"] if isinstance(data["extensions"], dict) else {}
+    data["extensions"] = extensions | {"npcworld": {"id": persona.id, "age": persona.age,
+                                                    "occupation": persona.occupation, "home": persona.home,
+                                                    "workplace": persona.workplace}}
+    spec = kept.get("_spec", "chara_card_v2")
+    spec = spec if spec in SPECS else "chara_card_v2"
+    return {"spec": spec, "spec_version": SPECS[spec], "data": data}
 
 
 def _decoded(value: str) -> Any:

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from agents.cards import MAX_FIELD, read_card, write_png_card
+from agents.cards import MAX_FIELD, card_facts, read_card, write_png_card
 from agents.errors import ContentError
 from agents.persona_file import _PERSONA_KEYS as PERSONA_KEYS
 from agents.persona_file import NEED_KEYS, SPEECH_KEYS, load_persona
@@ -124,13 +124,64 @@ def test_v2_json_and_v3_png_cards_become_residents_and_export_round_trips(world_
     assert main(["persona", "export", "captain", "--world", str(world_copy), "--out", str(out)]) == 0
     back = json.loads(out.read_text())["data"]
     for key, value in card()["data"].items():  # type: ignore[union-attr]
-        assert back[key] == value, key
+        if key != "extensions":
+            assert back[key] == value, key
+    assert back["extensions"]["x"] == {"y": 1} and back["extensions"]["npcworld"]["id"] == "captain"
     with Simulation(world_copy, seed=2) as sim:
         sim.run(hours=12)
         assert {"captain", "pip"} <= {e["npc"] for e in sim.events if e["type"] == "move_started"}
     png = tmp_path / "back.png"
     assert main(["persona", "export", "pip", "--world", str(world_copy), "--out", str(png)]) == 0
     assert read_card(png)["name"] == "Pip Marlow"
+    assert read_card(png)["_spec"] == "chara_card_v3", "a V3 card exports as V3"
+    assert b"ccv3" in png.read_bytes() and json.loads(
+        main_out(["persona", "export", "pip", "--world", str(world_copy), "--out", str(tmp_path / "pip.json")])
+    )["spec_version"] == "3.0"
+
+
+def main_out(argv: list[str]) -> str:
+    """Run the command line and return the file its --out names."""
+    assert main(argv) == 0
+    return Path(argv[argv.index("--out") + 1]).read_text()
+
+
+def test_a_card_keeps_who_it_is_and_export_carries_later_edits(world_copy: Path, tmp_path: Path) -> None:
+    ferry = tmp_path / "wren.json"
+    ferry.write_text(json.dumps(card(
+        name="Wren Calloway", tags=["OC", "female", "sailing"],
+        description="{{char}} is a 52-year-old ferry captain who has crossed the sound twice a day for thirty years. "
+                    "She knows every rock by name.")))
+    assert main(["persona", "import", str(ferry), "--world", str(world_copy)]) == 0
+    path = world_copy / "personas" / "wren.toml"
+    wren = load_persona(path)
+    assert (wren.age, wren.occupation) == (52, "ferry captain")
+    assert wren.background.startswith("Wren Calloway is a 52-year-old ferry captain")
+    assert wren.topics == ("ferry captain", "the town"), "tags sort cards; they are not small talk"
+    from tests.test_talk_prompt import Spy
+    spy = Spy()
+    with Simulation(world_copy, seed=2, brain=spy) as sim:
+        sim.run(hours=10)
+        sim.chat("wren", "Hello!")
+    system = spy.seen[-1].messages[0][1]
+    assert spy.seen[-1].npc == "wren" and "crossed the sound twice a day" in system, "the description is in her prompt"
+    assert "You are Wren Calloway, 52, ferry captain" in system
+    text = path.read_text(encoding="utf-8")
+    for old, new in (("She knows every rock by name.", "She retired last spring."), ("age = 52", "age = 53"),
+                     ('occupation = "ferry captain"', 'occupation = "harbour master"'),
+                     ("Ahoy, {partner}! Pull up a chair.", "Ahoy there, {partner}!")):
+        assert old in text, old
+        text = text.replace(old, new, 1)  # the field itself, not the kept copies in [preserved] below it
+    path.write_text(text, encoding="utf-8")
+    back = json.loads(main_out(["persona", "export", "wren", "--world", str(world_copy),
+                                "--out", str(tmp_path / "wren-back.json")]))
+    data = back["data"]
+    assert back["spec"] == "chara_card_v2"
+    assert data["description"].endswith("She retired last spring.") and data["first_mes"] == "Ahoy there, {{user}}!"
+    assert data["extensions"]["npcworld"]["age"] == 53
+    assert data["extensions"]["npcworld"]["occupation"] == "harbour master"
+    assert data["tags"] == ["OC", "female", "sailing"] and data["personality"] == "boisterous, kind, nostalgic", \
+        "fields not edited come back as the card had them"
+    assert card_facts(data) == {"age": 53, "occupation": "harbour master"}, "and a re-import reads them back"
 
 
 @pytest.mark.parametrize("broken, message", [

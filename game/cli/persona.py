@@ -162,10 +162,10 @@ def import_card(card: Path, world: str | Path, persona_id: str | None = None) ->
 
 
 def export_card(persona_file: Path, out: Path) -> Path:
-    """Write a persona as a V2 character card (JSON, or PNG when ``out`` ends in .png)."""
+    """Write a persona as a character card as it is now (JSON, or PNG when ``out`` ends in .png; V3 if imported so)."""
     card = persona_to_card(load_persona(persona_file))
     if out.suffix.lower() == ".png":
-        write_png_card(out, card)
+        write_png_card(out, card, keyword="ccv3" if card["spec"] == "chara_card_v3" else "chara")
     else:
         out.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return out
