@@ -98,3 +98,21 @@ def test_a_brain_that_cannot_start_says_why_and_overdue_requests_fall_back(reque
         assert [r.id for r in executor.overdue()] == [1]
     finally:
         executor.close()
+
+
+def test_closing_while_the_brain_is_gone_does_not_hang(requests) -> None:  # type: ignore[no-untyped-def]
+    """Quitting while the model still loads (or after it died) used to wait forever to flush queued batches."""
+    import threading
+    executor = ProcessExecutor(BrainSpec("streaming_brain:StreamingBrain", {"fail": True}), timeout=60)
+    limit = time.monotonic() + 60
+    while executor.failure is None and time.monotonic() < limit:
+        executor.poll()
+        time.sleep(0.05)
+    assert executor.failure, "the child has stopped"
+    big = [replace(r, id=10_000 + i) for i, r in enumerate(requests * 4)]
+    for _ in range(40):  # far more than a pipe holds: nobody reads them
+        executor.submit(big)
+    closer = threading.Thread(target=executor.close, daemon=True)
+    closer.start()
+    closer.join(timeout=30)
+    assert not closer.is_alive(), "close() returned"

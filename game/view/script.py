@@ -48,6 +48,7 @@ COMMANDS: dict[str, Callable[[Any, Game], None]] = {
     "leave": lambda v, g: _leave(g),
     "walk_to_free": lambda v, g: _walk_to_free(g),
     "screenshot": lambda v, g: _screenshot(g, v),
+    "quit": lambda v, g: _post(pygame.event.Event(pygame.QUIT)),
 }
 """What a script line may do, by key."""
 

@@ -112,6 +112,9 @@ class ProcessExecutor:
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(timeout=5)
+        # the child is gone: what is still queued for it can never be read, and waiting to flush it into a full
+        # pipe would hang the quit (as it did when the window closed while the model was still loading)
+        self._inbox.cancel_join_thread()
         for channel in (self._inbox, self._outbox):
             channel.close()
             channel.join_thread()
