@@ -55,6 +55,14 @@ def test_play_saves_a_screenshot_of_the_town(tmp_path: Path) -> None:
     assert colours(image) > 60, "a rendered town, not a blank frame"
 
 
+def test_a_copied_world_folder_plays_with_the_shared_art(world_copy: Path, tmp_path: Path) -> None:
+    assert not (world_copy.parents[1] / "assets").exists()
+    assert 'source="../../assets/tiles/town.png"' in (world_copy / "map.tmx").read_text(), "a path that is not there"
+    shot = tmp_path / "copy.png"
+    assert play(world_copy, seed=7, frames=5, screenshot=shot, size=(640, 480)) == 0
+    assert colours(pygame.image.load(str(shot))) > 60, "the tiles were found and drawn"
+
+
 def test_walking_with_the_keys_and_walls_stop_you(game: Game) -> None:
     start = game.sim.resident("player").tile
     key(pygame.K_RIGHT)
@@ -161,6 +169,14 @@ def test_click_opens_the_inspector_with_the_mind(game: Game) -> None:
     assert info.decision and {"retrieved", "reply", "applied"} <= set(info.decision)
     screen = pygame.display.get_surface()
     assert screen is not None and colours(screen) > 60
+    from game.view.ui.panels import detail_scale, draw_inspector
+    big = pygame.Surface((1280, 800))
+    big.fill((1, 2, 3))
+    rect = draw_inspector(big, game.font, info)
+    assert detail_scale(big) == 2, "at 1280x800 the panel's small text is drawn at twice the font's size"
+    outside = [(x, y) for x in range(0, 1280, 4) for y in range(0, 800, 4)
+               if not rect.collidepoint(x, y) and big.get_at((x, y))[:3] != (1, 2, 3)]
+    assert not outside, f"the inspector drew outside its panel at {outside[:3]}"
     key(pygame.K_ESCAPE)
     frames(game, 1)
     assert game.inspecting is None and game.controls.running, "Esc closes the panel first"
@@ -258,3 +274,55 @@ def test_a_reply_streams_into_the_chat_box_and_bubble_as_it_is_written() -> None
     finally:
         sim.close()
         pygame.quit()
+
+
+def test_names_and_bubbles_in_a_crowd_never_overlap_and_stay_on_screen(game: Game, tmp_path: Path) -> None:
+    from game.world.commands import PlaceAt
+    x, y = game.sim.resident("player").tile
+    spots = [(x + dx, y + dy) for dy in (0, 1, -1) for dx in (-2, -1, 1, 2)
+             if game.sim.world.tilemap.walkable((x + dx, y + dy))][:5]
+    crowd = [f"p{i}" for i in range(len(spots))]
+    for i, (who, (sx, sy)) in enumerate(zip(crowd, spots, strict=True)):
+        game.sim.join_player(who, ["Benedict", "Gwendolyn", "Maximilian", "Tomasina", "Rosalind"][i] + " Crowd")
+        game.sim.command(PlaceAt(who, sx, sy))
+    game.sim.step(1)
+    assert len(crowd) >= 3, "enough people side by side"
+    for who in [*crowd, "player"]:  # everyone speaks at once, a long line each
+        game.renderer._bubbles[who] = ("This is a long line that needs wrapping onto more than one row " * 2,
+                                       game.sim.clock.tick + 100)
+    frames(game, 2)
+    rects = game.renderer.label_rects
+    bubbles = [r for r in rects if r.height > 40]
+    assert len(rects) - len(bubbles) >= len(crowd) + 1, "every name is shown (residents nearby too)"
+    assert len(bubbles) >= 3, "and most bubbles, beside each other when there is no room above"
+    for i, a in enumerate(rects):
+        assert a.collidelist(rects[i + 1:]) < 0, f"{a} overlaps another label or bubble"
+    screen = pygame.display.get_surface().get_rect()
+    bounds = game.renderer.bounds
+    assert bounds == pygame.Rect(0, 52, screen.width, screen.height - 52)
+    assert all(bounds.contains(r) for r in bubbles), "bubbles are not cut off or under the HUD"
+    pygame.image.save(pygame.display.get_surface(), str(tmp_path / "crowd.png"))
+
+
+def test_the_camera_keeps_both_speakers_above_the_chat_box(game: Game) -> None:
+    game.sim.run(hours=5)
+    target = next(r.id for r in game.sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
+                  and not r.talking and not r.walking_to)
+    put_player_by(game, target)
+    game.sim.step(2)
+    frames(game, 1)
+    if not game.chat_open:
+        key(pygame.K_e)
+        frames(game, 1)
+        game.sim.step(1)
+        frames(game, 2)
+    assert game.chat_open
+    height = pygame.display.get_surface().get_height()
+    for who in ("player", target):
+        spot = game.renderer.world_xy_of(who, game.alpha)
+        assert spot is not None
+        _, sy = game.renderer.camera.to_screen(*spot)
+        assert 52 < sy < height - 250, f"{who} is drawn at y={sy}, under the HUD or the chat box"
+    assert game.renderer.bounds is not None and game.renderer.bounds.bottom == height - 250
+    bubbles = [r for r in game.renderer.label_rects if r.height > 24]
+    assert all(game.renderer.bounds.contains(r) for r in bubbles), "bubbles stay above the chat box"

@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
     play = sub.add_parser("play", help="open the town in a window")
     _common(play)
+    play.add_argument("--name", default=None,
+                      help="your name in town (kept for next time; asked on the first start when not given)")
     play.add_argument("--frames", type=int, default=None, help="quit after this many frames")
     play.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
     play.add_argument("--speed", type=float, default=1.0, help="game speed multiplier (default 1)")
@@ -96,6 +98,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     brains.add_argument("--timeout", type=float, default=10.0, help="openai: seconds per request (default 10)")
     brains.add_argument("--retries", type=int, default=2, help="openai: retries on 429 and 5xx (default 2)")
     brains.add_argument("--concurrency", type=int, default=16, help="openai: requests in flight (default 16)")
+    brains.add_argument("--per-server", type=int, default=4,
+                        help="openai: requests in flight at each server; the rest wait their turn (default 4)")
     brains.add_argument("--response-format", default="json_schema", choices=("json_schema", "json_object", "none"),
                         help="openai: structured-output dialect (vLLM/SGLang: json_schema; llama.cpp: json_object)")
 
@@ -122,7 +126,8 @@ def brain_spec(args: argparse.Namespace, name: str | None = None) -> BrainSpec:
     elif name == "openai":
         options = {"base_url": args.base_url or ["http://127.0.0.1:8000/v1"], "model": args.model or "default",
                    "api_key": args.api_key or os.environ.get(args.api_key_env), "timeout": args.timeout,
-                   "retries": args.retries, "concurrency": args.concurrency, "dialect": args.response_format,
+                   "retries": args.retries, "concurrency": args.concurrency, "per_server": args.per_server,
+                   "dialect": args.response_format,
                    "temperature": args.temperature}
     return BrainSpec(name, options)
 
@@ -161,13 +166,14 @@ def _run_command(args: argparse.Namespace) -> int:
     world = load_world(args.world)
     check_plants(plants, {p.id for p in world.personas}, set(world.tilemap.places), Path("--plant"))
     spec = brain_spec(args)
-    # in the window the models get a process of their own; this one draws and embeds on one thread
-    embedder = _embedder(args.embedder, threads=1 if args.command == "play" else spec.options.get("threads"))
-    if args.command == "play":
+    if args.command == "play":  # the models get a process of their own; this one draws and embeds on one thread
         from game.view.app import play
         width, _, height = args.size.partition("x")
-        return play(world, seed=args.seed, brain=spec, frames=args.frames, embedder=embedder, plants=plants,
-                    screenshot=args.screenshot, speed=args.speed, size=(int(width), int(height)), script=args.script)
+        return play(world, seed=args.seed, brain=spec, frames=args.frames, plants=plants,
+                    embedder=lambda: _embedder(args.embedder, threads=1), screenshot=args.screenshot,
+                    speed=args.speed, size=(int(width), int(height)), script=args.script, name=args.name,
+                    progress=lambda step: print(f"npcworld: loading {step}...", file=sys.stderr, flush=True))
+    embedder = _embedder(args.embedder, threads=spec.options.get("threads"))
     brain = load_brain(spec.name, **spec.options)
     if args.command == "simulate":
         from game.cli.headless import simulate

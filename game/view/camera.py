@@ -19,12 +19,15 @@ class Camera:
     view_h: int
     world_w: int
     world_h: int
+    below: int = 0
+    """Screen pixels the view may show below the map's bottom edge (room for the chat box under the speakers)."""
 
     def clamp(self) -> None:
         """Keep the view inside the world (or centred on it when the world is smaller than the view)."""
         half_w, half_h = self.view_w / self.zoom / 2, self.view_h / self.zoom / 2
         self.x = self.world_w / 2 if 2 * half_w >= self.world_w else min(max(self.x, half_w), self.world_w - half_w)
-        self.y = self.world_h / 2 if 2 * half_h >= self.world_h else min(max(self.y, half_h), self.world_h - half_h)
+        world_h = self.world_h + self.below / self.zoom
+        self.y = world_h / 2 if 2 * half_h >= world_h else min(max(self.y, half_h), world_h - half_h)
 
     def pan(self, dx: float, dy: float) -> None:
         """Move the view by screen pixels."""

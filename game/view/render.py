@@ -44,6 +44,10 @@ class Renderer:
         self._live: dict[str, str] = {}
         self._dots: list[tuple[float, float, tuple[int, int, int]]] = []
         self._seen_events = 0
+        self.bounds: pygame.Rect | None = None
+        """Where bubbles must stay (the window less the HUD bar and an open chat box); None: the whole window."""
+        self.label_rects: list[pygame.Rect] = []
+        """The name and bubble boxes of the last frame (none overlaps another)."""
 
     @property
     def text_scale(self) -> int:
@@ -74,8 +78,7 @@ class Renderer:
             if person.id == highlight:
                 self._draw_ring(screen, wx, wy)
             self._draw_sprite(screen, person, wx, wy, alpha)
-        for person, (wx, wy) in placed:
-            self._draw_label(screen, person, wx, wy)
+        self._draw_labels(screen, placed)
         self._draw_tint(screen)
 
     def world_xy_of(self, resident_id: str, alpha: float) -> tuple[float, float] | None:
@@ -114,41 +117,70 @@ class Renderer:
         sx, sy = self.camera.to_screen(wx, wy)
         screen.blit(image, (sx - SPRITE * zoom // 2, sy - SPRITE * zoom + 4 * zoom))
 
-    def _draw_label(self, screen: pygame.Surface, resident: Figure, wx: float, wy: float) -> None:
-        """Draw the name above a person, and their speech bubble if they spoke recently."""
-        zoom = self.camera.zoom
-        sx, sy = self.camera.to_screen(wx, wy)
-        top = sy - SPRITE * zoom + 2 * zoom
-        label, colour = ("You", (255, 230, 80)) if resident.id == self.me else (resident.first_name, (255, 255, 255))
-        name = self.font.render(label, colour, self.text_scale, shadow=(20, 20, 30))
-        screen.blit(name, (sx - name.get_width() // 2, top - name.get_height()))
-        bubble = self._bubbles.get(resident.id)
-        if resident.id in self._live:
-            self._draw_bubble(screen, self._live[resident.id] + " ...", sx, top - name.get_height() - 2)
-        elif bubble is not None and bubble[1] >= self.sim.clock.tick:
-            self._draw_bubble(screen, bubble[0], sx, top - name.get_height() - 2)
-        elif resident.talking:
-            dots = self.font.render("...", (40, 40, 50), self.text_scale)
-            self._draw_box(screen, dots, sx, top - name.get_height() - 2)
+    def _draw_labels(self, screen: pygame.Surface, placed: list[tuple[Figure, tuple[float, float]]]) -> None:
+        """Draw names above people and speech bubbles above names, laid out so that no two overlap.
 
-    def _draw_bubble(self, screen: pygame.Surface, text: str, sx: int, bottom: int) -> None:
-        """Draw a speech bubble with ``text`` (wrapped) whose bottom centre is at (sx, bottom)."""
+        The player and whoever is speaking are placed first, then the rest from the front of the scene back;
+        a box that would overlap one already placed moves up above it, and bubbles stay inside the view
+        (``self.bounds``: the screen less the HUD bar and an open chat box).
+        """
+        zoom, scale = self.camera.zoom, self.text_scale
+        bounds = self.bounds or screen.get_rect()
+        items = []
+        for person, (wx, wy) in placed:
+            sx, sy = self.camera.to_screen(wx, wy)
+            if not -80 <= sx <= screen.get_width() + 80 or not -40 <= sy <= screen.get_height() + 80:
+                continue
+            text = self._live[person.id] + " ..." if person.id in self._live else None
+            bubble = self._bubbles.get(person.id)
+            if text is None and bubble is not None and bubble[1] >= self.sim.clock.tick:
+                text = bubble[0]
+            mine = person.id == self.me
+            items.append((not mine and text is None, -sy, person, sx, sy - SPRITE * zoom + 2 * zoom, text))
+        taken: list[pygame.Rect] = []
+        order = sorted(items, key=lambda item: item[:2])
+        names = []
+        for _, _, person, sx, top, _said in order:  # names first: they say who is who, so they stay nearest
+            label, colour = ("You", (255, 230, 80)) if person.id == self.me else (person.first_name, (255, 255, 255))
+            name = self.font.render(label, colour, scale, shadow=(20, 20, 30))
+            where = place_box(name.get_rect(midbottom=(sx, top)), taken, bounds, keep_inside=False)
+            assert where is not None, "a name always finds a place above the others"
+            names.append((name, where))
+        bubbles = []
+        for (_, _, person, sx, _, said), (name, where) in zip(order, names, strict=True):
+            screen.blit(name, where)
+            if said is not None:
+                content = self._bubble_surface(said)
+            elif person.talking:
+                content = self.font.render("...", (40, 40, 50), scale)
+            else:
+                continue
+            box = place_box(content.get_rect().inflate(8, 6), taken, bounds, anchor=(sx, where.top - 2))
+            if box is not None:
+                bubbles.append((content, box, sx, where.top))
+        for _, box, sx, name_top in bubbles:  # a bubble moved aside points at its speaker's name, under the boxes
+            if not box.left < sx < box.right or box.bottom < name_top - 8:
+                tip = (min(max(sx, box.left + 6), box.right - 6), box.bottom - 1)
+                pygame.draw.line(screen, (250, 248, 240), tip, (sx, name_top), 2)
+        for content, box, _, _ in bubbles:
+            self._draw_box(screen, content, box)
+        self.label_rects = list(taken)
+
+    def _bubble_surface(self, text: str) -> pygame.Surface:
+        """A speech bubble's text (wrapped, at most three lines) on a transparent surface."""
         lines = _wrap(text, 30)[:3]
         rendered = [self.font.render(line, (30, 30, 40), self.text_scale) for line in lines]
-        width = max(r.get_width() for r in rendered)
-        height = sum(r.get_height() for r in rendered)
-        surface = pygame.Surface((width, height), pygame.SRCALPHA)
+        surface = pygame.Surface((max(r.get_width() for r in rendered), sum(r.get_height() for r in rendered)),
+                                 pygame.SRCALPHA)
         y = 0
         for r in rendered:
             surface.blit(r, (0, y))
             y += r.get_height()
-        self._draw_box(screen, surface, sx, bottom)
+        return surface
 
     @staticmethod
-    def _draw_box(screen: pygame.Surface, content: pygame.Surface, sx: int, bottom: int) -> None:
-        """Draw ``content`` in a white rounded box whose bottom centre is at (sx, bottom)."""
-        box = content.get_rect().inflate(8, 6)
-        box.midbottom = (sx, bottom)
+    def _draw_box(screen: pygame.Surface, content: pygame.Surface, box: pygame.Rect) -> None:
+        """Draw ``content`` in a white rounded box filling ``box``."""
         pygame.draw.rect(screen, (250, 248, 240), box, border_radius=4)
         pygame.draw.rect(screen, (60, 60, 70), box, 1, border_radius=4)
         screen.blit(content, (box.x + 4, box.y + 3))
@@ -175,6 +207,34 @@ class Renderer:
             if record["type"] == "said":
                 self._bubbles[record["npc"]] = (record["text"], record["tick"] + BUBBLE_TICKS)
         self._seen_events = len(records)
+
+
+def place_box(box: pygame.Rect, taken: list[pygame.Rect], bounds: pygame.Rect,
+              anchor: tuple[int, int] | None = None, keep_inside: bool = True) -> pygame.Rect | None:
+    """Where ``box`` goes without overlapping any box already ``taken`` (it is then appended to ``taken``).
+
+    It starts with its bottom centre at ``anchor`` (or where it is) and moves up past whatever it meets; with
+    ``keep_inside`` it must also lie within ``bounds``, and when stacking up runs out of room it tries beside
+    the anchor, half a box and then a box and a half to the left and right. None when nowhere fits (a bubble
+    is then not drawn: the chat box and the log still show what was said).
+    """
+    start = box.copy()
+    if anchor is not None:
+        start.midbottom = anchor
+    step = start.width // 2 + 4
+    for shift in ((0, -1, 1, -3, 3) if keep_inside else (0,)):
+        spot = start.move(shift * step, 0)
+        for _ in range(len(taken) + 1):
+            if keep_inside:
+                spot.clamp_ip(bounds)
+            hit = spot.collidelist(taken)
+            if hit < 0:
+                break
+            spot.bottom = taken[hit].top - 1
+        if spot.collidelist(taken) < 0 and (not keep_inside or bounds.contains(spot)):
+            taken.append(spot)
+            return spot
+    return None
 
 
 def _draw_map(tmx: Any, tile: int) -> pygame.Surface:

@@ -7,8 +7,8 @@ import pygame
 from game.view.input import MOVE_KEYS, Controls
 from game.view.inspect import inspect
 from game.view.render import Renderer
-from game.view.ui.hud import Hud
-from game.view.ui.panels import draw_chat, draw_help, draw_inspector, draw_log
+from game.view.ui.hud import HUD_HEIGHT, Hud
+from game.view.ui.panels import CHAT_BOX_HEIGHT, draw_chat, draw_help, draw_inspector, draw_log
 from game.view.ui.textinput import TextInput
 from game.world import player as pl
 from game.world.commands import Leave, Say, StartTalk, Typing, Walk
@@ -179,11 +179,25 @@ class Game:
                 self.notify(message[:150], 600)
                 self.log_lines.append(message)
         if self.controls.follow and self.sim.player is not None:
-            spot = self.renderer.world_xy_of(self.me, self.alpha)
+            spot = self._camera_spot()
             if spot is not None:
                 camera = self.renderer.camera
                 camera.x, camera.y = spot
+                camera.below = CHAT_BOX_HEIGHT if self.chat_open else 0
                 camera.clamp()
+
+    def _camera_spot(self) -> tuple[float, float] | None:
+        """Where the camera centres: on the player, or while talking on both speakers, above the chat box."""
+        spot = self.renderer.world_xy_of(self.me, self.alpha)
+        player = self.sim.player
+        current = pl.conversation_of(self.sim.town, player) if self.chat_open and spot and player is not None \
+            else None
+        if spot is None or current is None:
+            return spot
+        others = [self.renderer.world_xy_of(m, self.alpha) for m in current[1].participants if m != self.me]
+        points = [spot, *(p for p in others if p is not None)]
+        mid_x, mid_y = sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+        return mid_x, mid_y + CHAT_BOX_HEIGHT / 2 / self.renderer.camera.zoom  # speakers in the middle of what shows
 
     @property
     def alpha(self) -> float:
@@ -267,7 +281,8 @@ class Game:
         for record in records[self._log_seen:]:
             if record["type"] == "said":
                 who, to = self.names.get(record["npc"], record["npc"]), self.names.get(record["to"], record["to"])
-                self.log_lines.append(f"{record['time']} {who} to {to}: {record['text']}")
+                by = " (scripted: the model was late)" if record.get("by") == "fallback" else ""
+                self.log_lines.append(f"{record['time']} {who} to {to}{by}: {record['text']}")
         self._log_seen = len(records)
         del self.log_lines[:-500]
 
@@ -280,6 +295,8 @@ class Game:
         self.frame += 1
         if self.notice and self.frame > self.notice_until:
             self.notice = ""
+        bottom = screen.get_height() - (CHAT_BOX_HEIGHT if self.chat_open else 0)
+        self.renderer.bounds = pygame.Rect(0, HUD_HEIGHT, screen.get_width(), max(1, bottom - HUD_HEIGHT))
         self.renderer.draw(screen, self.alpha, highlight=self.inspecting, live=self._streaming())
         speed = "Paused" if self.controls.paused else f"{self.controls.speed:g}x"
         hint = self.notice or ("E: talk" if not self.chat_open and self.nearest() else "")

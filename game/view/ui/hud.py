@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import pygame
 
 from game.view.bitmapfont import BitmapFont
 from game.view.camera import Camera
 from game.view.ui.widgets import ACCENT, DIM, INK, panel
 
+HUD_HEIGHT = 52
+"""Screen pixels the top bar takes (with its margin); bubbles stay below it."""
+
 MINIMAP_WIDTH = 220
 """Width of the minimap in pixels."""
+
+
+class FrameRate:
+    """Frames per second over the last ``window`` frames shown, timed from one shown frame to the next.
+
+    Start-up (opening the window, loading the map and the models) comes before the first frame is shown, so it is
+    never inside an interval; a long frame counts for as long as it took, then leaves the window.
+    """
+
+    def __init__(self, window: int = 60):
+        self._shown: deque[float] = deque(maxlen=window + 1)
+
+    def shown(self, now: float) -> None:
+        """Note that a frame was put on screen at ``now`` (seconds, any monotonic clock)."""
+        self._shown.append(now)
+
+    @property
+    def fps(self) -> float:
+        """The rate over the frames in the window (0 until two frames were shown)."""
+        span = self._shown[-1] - self._shown[0] if len(self._shown) > 1 else 0.0
+        return (len(self._shown) - 1) / span if span > 0 else 0.0
 
 
 class Hud:

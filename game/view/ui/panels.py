@@ -7,7 +7,7 @@ import pygame
 from game.view.bitmapfont import BitmapFont
 from game.view.inspect import Inspection
 from game.view.ui.textinput import TextInput
-from game.view.ui.widgets import ACCENT, DIM, INK, bar, panel, text
+from game.view.ui.widgets import ACCENT, DIM, INK, bar, panel, text, wrap
 
 HELP = (
     ("Arrows / WASD", "walk"), ("E", "talk to the nearest resident"), ("Enter", "send a line (in the chat)"),
@@ -21,11 +21,21 @@ HELP = (
 NEED_COLOURS = {"energy": (110, 190, 255), "hunger": (240, 170, 90), "social": (230, 120, 170), "fun": (140, 220, 130)}
 
 
+def detail_scale(screen: pygame.Surface) -> int:
+    """Pixel scale of the panels' detail text: 2 from 1000 pixels wide (readable at 1280x800), else 1."""
+    return 2 if screen.get_width() >= 1000 else 1
+
+
+CHAT_BOX_HEIGHT = 250
+"""Screen pixels the chat box takes at the bottom of the window (with its margin)."""
+
+
 def draw_chat(screen: pygame.Surface, font: BitmapFont, partner: str, lines: list[tuple[str, str]], field: TextInput,
               thinking: bool, your_turn: bool, blink: bool, notice: str) -> None:
     """The chat box at the bottom: the conversation so far, the input line with its cursor, and status."""
     width = min(screen.get_width() - 40, 900)
-    rect = pygame.Rect((screen.get_width() - width) // 2, screen.get_height() - 250, width, 230)
+    rect = pygame.Rect((screen.get_width() - width) // 2, screen.get_height() - CHAT_BOX_HEIGHT, width,
+                       CHAT_BOX_HEIGHT - 20)
     panel(screen, rect)
     y = text(screen, font, f"Talking with {partner}", (rect.x + 14, rect.y + 10), ACCENT)
     shown: list[tuple[str, str]] = []
@@ -50,9 +60,11 @@ def draw_chat(screen: pygame.Surface, font: BitmapFont, partner: str, lines: lis
 
 def draw_inspector(screen: pygame.Surface, font: BitmapFont, info: Inspection) -> pygame.Rect:
     """The inspector on the right: persona, needs, mood, relationships, plan, memories, last decision."""
-    width = min(560, screen.get_width() // 2)
+    width = min(680, screen.get_width() // 2)
     rect = pygame.Rect(screen.get_width() - width - 10, 60, width, screen.get_height() - 80)
     panel(screen, rect)
+    small = detail_scale(screen)
+    screen.set_clip(rect.inflate(-4, -4))  # a long plan or memory list ends at the panel's edge
     x, inner = rect.x + 14, width - 28
     y = text(screen, font, info.name, (x, rect.y + 10), ACCENT, 3)
     y = text(screen, font, info.summary, (x, y + 2), DIM, width=inner)
@@ -60,40 +72,51 @@ def draw_inspector(screen: pygame.Surface, font: BitmapFont, info: Inspection) -
     for i, (name, level) in enumerate(info.needs):
         bx = x + (i % 2) * (inner // 2)
         by = y + 8 + (i // 2) * 22
-        screen.blit(font.render(name, DIM, 1), (bx, by))
-        bar(screen, pygame.Rect(bx + 48, by, inner // 2 - 60, 10), level / 100, NEED_COLOURS[name])
+        screen.blit(font.render(name, DIM, small), (bx, by))
+        bar(screen, pygame.Rect(bx + 48 * small, by, inner // 2 - 60 * small, 5 * small + 5), level / 100,
+            NEED_COLOURS[name])
     y += 8 + 2 * 22
     if info.relationships:
         y = text(screen, font, "Close to: " + ", ".join(f"{r} {c:+.1f}" for r, c in info.relationships),
-                 (x, y), width=inner, scale=1)
+                 (x, y), width=inner, scale=small)
     y = text(screen, font, "Plan today", (x, y + 6), ACCENT)
     for when, what, current in info.plan:
-        y = text(screen, font, f"{'>' if current else ' '} {when} {what}", (x, y), INK if current else DIM, 1, inner)
+        y = text(screen, font, f"{'>' if current else ' '} {when} {what}", (x, y), INK if current else DIM, small,
+                 inner)
     y = text(screen, font, "Recent memories", (x, y + 6), ACCENT)
     for memory in info.memories:
-        y = text(screen, font, f"- {memory}", (x, y), DIM, 1, inner)
+        y = text(screen, font, f"- {memory}", (x, y), DIM, small, inner)
     decision = info.decision
     if decision and y < rect.bottom - 80:
         y = text(screen, font, f"Last decision ({decision.get('time')}, {decision.get('reason')})", (x, y + 6), ACCENT)
         for memory in decision.get("retrieved", [])[:4]:
             line = (f"rec {memory['recency']:.2f} imp {memory['importance']:.2f} rel {memory['relevance']:.2f}: "
                     f"{memory['text']}")
-            y = text(screen, font, line, (x, y), DIM, 1, inner)
-        y = text(screen, font, f"reply: {decision.get('reply', '')}", (x, y + 2), INK, 1, inner)
+            y = text(screen, font, line, (x, y), DIM, small, inner)
+        y = text(screen, font, f"reply: {decision.get('reply', '')}", (x, y + 2), INK, small, inner)
+        mind = f"the scripted policy ({decision['error']})" if decision.get("error") else "the resident's brain"
+        y = text(screen, font, f"answered by: {mind}", (x, y), INK, small, inner)
         verdict = "accepted" if decision.get("accepted") else f"refused: {decision.get('rejection')}"
-        text(screen, font, f"applied: {decision.get('applied', '')} ({verdict})", (x, y), INK, 1, inner)
+        text(screen, font, f"applied: {decision.get('applied', '')} ({verdict})", (x, y), INK, small, inner)
+    screen.set_clip(None)
     return rect
 
 
 def draw_log(screen: pygame.Surface, font: BitmapFont, lines: list[str], scroll: int) -> None:
     """The conversation log on the left: the latest lines, scrollable with the wheel."""
-    rect = pygame.Rect(10, 60, min(520, screen.get_width() // 2 - 20), screen.get_height() - 80)
+    rect = pygame.Rect(10, 60, min(640, screen.get_width() // 2 - 20), screen.get_height() - 80)
     panel(screen, rect)
+    small = detail_scale(screen)
     y = text(screen, font, "Conversation log", (rect.x + 14, rect.y + 10), ACCENT)
-    visible = (rect.bottom - y - 10) // (font.line_height + 4)
-    end = max(0, len(lines) - scroll)
-    for line in lines[max(0, end - visible):end]:
-        y = text(screen, font, line, (rect.x + 14, y), DIM, 1, rect.width - 28) + 4
+    room = (rect.bottom - y - 10) // (font.line_height * small)
+    rows: list[str] = []
+    for line in reversed(lines[:max(0, len(lines) - scroll)]):  # the newest lines that fit, wrapped, oldest first
+        wrapped = wrap(line, font, rect.width - 28, small)
+        if len(rows) + len(wrapped) > room:
+            break
+        rows[:0] = wrapped
+    for row in rows:
+        y = text(screen, font, row, (rect.x + 14, y), DIM, small)
 
 
 def draw_help(screen: pygame.Surface, font: BitmapFont) -> None:
