@@ -46,6 +46,7 @@ def load_in_window(screen: pygame.Surface, build: Callable[[Progress], T], progr
     result: dict[str, Any] = {}
 
     def work() -> None:
+        """Build, keeping what came out or the error raised."""
         try:
             result["built"] = build(progress)
         except BaseException as exc:  # handed to the window's thread, which raises it
