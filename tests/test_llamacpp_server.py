@@ -20,8 +20,9 @@ from agents.brains.basemodels import lookup, source_files
 from agents.brains.openai import OpenAIBrain
 from game.world.simulation import Simulation
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None,
-                                reason="llama-cpp-python is not installed (pip install 'llama-cpp-python[server]')")
+pytestmark = [pytest.mark.slow,  # about four minutes: `make test-slow` runs it
+              pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None,
+                                 reason="llama-cpp-python is not installed (pip install 'llama-cpp-python[server]')")]
 
 
 def free_port() -> int:

@@ -78,3 +78,17 @@ def test_play_loads_behind_the_window_and_keeps_the_name_given(tmp_path: Path,
                 progress=heard.append) == 0
     assert loaded == ["embedder"] and heard[0] == "the embedder (MiniLM)" and "the town" in heard[-1]
     assert load_name(tmp_path) == "Zoe Park"
+
+
+def test_quitting_ends_the_brains_process_and_returns(tmp_path: Path) -> None:
+    """The window's quit joins what it started: the brain's process is gone when play returns (status 0)."""
+    import multiprocessing
+
+    from game.world.mindproc import BrainSpec
+    script = tmp_path / "quit.jsonl"
+    script.write_text('{"frame": 20, "quit": true}\n', encoding="utf-8")
+    began = time.perf_counter()
+    assert play("oakvale", seed=7, size=(640, 480), script=script,
+                brain=BrainSpec("streaming_brain:StreamingBrain", {"delay": 0.05})) == 0
+    assert multiprocessing.active_children() == [], "no brain process outlives the window"
+    assert time.perf_counter() - began < 60
