@@ -71,3 +71,19 @@ def test_a_run_the_fallback_mostly_answered_says_so(tmp_path: Path, capsys: pyte
     assert summary["answers"] > 0 and summary["answers_by_fallback"] == summary["answers"]
     err = capsys.readouterr().err
     assert f"could not answer {summary['answers']} of {summary['answers']} requests" in err
+
+
+def test_thread_counts_are_chosen_for_each_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window leaves a core for drawing; headless runs use them all; --threads and $NPCWORLD_THREADS win."""
+    from game.cli.main import brain_spec, build_parser
+    monkeypatch.delenv("NPCWORLD_THREADS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    parse = build_parser().parse_args
+    assert brain_spec(parse(["play"])).options["threads"] == 3, "the window's brain process leaves one core"
+    assert brain_spec(parse(["simulate", "--out", "x"])).options["threads"] == 4
+    assert brain_spec(parse(["play", "--threads", "2"])).options["threads"] == 2
+    monkeypatch.setenv("NPCWORLD_THREADS", "1")
+    assert brain_spec(parse(["simulate", "--out", "x"])).options["threads"] == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    monkeypatch.delenv("NPCWORLD_THREADS")
+    assert brain_spec(parse(["play"])).options["threads"] == 1, "never zero"
