@@ -39,7 +39,7 @@ def model_folder(requests: list[Request], folder: Path) -> Path:
 def decisions(brain: LocalBrain, decide: list[Request]) -> None:
     """Print decisions per second, batched and one by one, for 1, 8 and 32 residents."""
     brain.think(decide[:2])  # warm up
-    prompt_tokens = statistics.mean(len(brain.tokenizer(r.prompt).input_ids) for r in decide[:32])
+    prompt_tokens = statistics.mean(len(brain.runner.tokenizer(r.prompt).input_ids) for r in decide[:32])
     print(f"decide prompts: {prompt_tokens:.0f} tokens on average; constrained to the valid actions")
     for n in (1, 8, 32):
         batch = decide[:n]

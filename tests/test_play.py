@@ -326,3 +326,33 @@ def test_the_camera_keeps_both_speakers_above_the_chat_box(game: Game) -> None:
     assert game.renderer.bounds is not None and game.renderer.bounds.bottom == height - 250
     bubbles = [r for r in game.renderer.label_rects if r.height > 24]
     assert all(game.renderer.bounds.contains(r) for r in bubbles), "bubbles stay above the chat box"
+
+
+def test_the_log_and_inspector_say_when_the_scripted_policy_spoke(tmp_path: Path) -> None:
+    from test_async_prompts import MumblingBrain
+
+    from game.view.inspect import inspect
+    pygame.init()
+    try:
+        sim = Simulation("oakvale", seed=3, brain=MumblingBrain(), player=True)
+        game = Game(sim, pygame.display.set_mode((1280, 800)))
+        sim.run(hours=10)
+        frames(game, 1)
+        said = [line for line in game.log_lines if " to " in line]
+        assert said and all("(scripted: the model was late)" in line for line in said), said[:2]
+        with Simulation("oakvale", seed=3, player=True) as plain:
+            plain.run(hours=10)
+            assert not any(e.get("by") for e in plain.events), "lines the brain said carry no mark"
+        failed = next(r for r in reversed(sim.trace.records) if r["kind"] == "converse" and r["error"])
+        from game.view.ui.panels import draw_inspector
+        info = inspect(sim, failed["npc"])
+        info = type(info)(**{**{f: getattr(info, f) for f in info.__slots__}, "decision": failed})
+        before = pygame.Surface((1280, 800))
+        draw_inspector(before, game.font, info)
+        clean = type(info)(**{**{f: getattr(info, f) for f in info.__slots__}, "decision": {**failed, "error": None}})
+        after = pygame.Surface((1280, 800))
+        draw_inspector(after, game.font, clean)
+        assert pygame.image.tobytes(before, "RGB") != pygame.image.tobytes(after, "RGB"), "the mind is shown"
+        sim.close()
+    finally:
+        pygame.quit()

@@ -59,7 +59,7 @@ def draw_chat(screen: pygame.Surface, font: BitmapFont, partner: str, lines: lis
 
 
 def draw_inspector(screen: pygame.Surface, font: BitmapFont, info: Inspection) -> pygame.Rect:
-    """The inspector on the right: persona, needs, mood, relationships, plan, memories, last decision."""
+    """The inspector on the right: persona, needs, mood, relationships, last decision and its mind, plan, memories."""
     width = min(680, screen.get_width() // 2)
     rect = pygame.Rect(screen.get_width() - width - 10, 60, width, screen.get_height() - 80)
     panel(screen, rect)
@@ -79,27 +79,32 @@ def draw_inspector(screen: pygame.Surface, font: BitmapFont, info: Inspection) -
     if info.relationships:
         y = text(screen, font, "Close to: " + ", ".join(f"{r} {c:+.1f}" for r, c in info.relationships),
                  (x, y), width=inner, scale=small)
+    decision = info.decision
+    if decision:  # why they did what they did comes before the long lists, so it is never the part cut off
+        y = text(screen, font, f"Last decision ({decision.get('time')}, {decision.get('reason')})", (x, y + 6), ACCENT)
+        mind = f"the scripted policy ({decision['error']})" if decision.get("error") else "the resident's brain"
+        y = text(screen, font, f"answered by: {mind}", (x, y), INK, small, inner)
+        y = text(screen, font, f"reply: {_cut(str(decision.get('reply', '')), 160)}", (x, y), INK, small, inner)
+        verdict = "accepted" if decision.get("accepted") else f"refused: {decision.get('rejection')}"
+        y = text(screen, font, f"applied: {decision.get('applied', '')} ({verdict})", (x, y), INK, small, inner)
+        for memory in decision.get("retrieved", [])[:3]:
+            line = (f"rec {memory['recency']:.2f} imp {memory['importance']:.2f} rel {memory['relevance']:.2f}: "
+                    f"{_cut(memory['text'], 120)}")
+            y = text(screen, font, line, (x, y), DIM, small, inner)
     y = text(screen, font, "Plan today", (x, y + 6), ACCENT)
     for when, what, current in info.plan:
         y = text(screen, font, f"{'>' if current else ' '} {when} {what}", (x, y), INK if current else DIM, small,
                  inner)
     y = text(screen, font, "Recent memories", (x, y + 6), ACCENT)
     for memory in info.memories:
-        y = text(screen, font, f"- {memory}", (x, y), DIM, small, inner)
-    decision = info.decision
-    if decision and y < rect.bottom - 80:
-        y = text(screen, font, f"Last decision ({decision.get('time')}, {decision.get('reason')})", (x, y + 6), ACCENT)
-        for memory in decision.get("retrieved", [])[:4]:
-            line = (f"rec {memory['recency']:.2f} imp {memory['importance']:.2f} rel {memory['relevance']:.2f}: "
-                    f"{memory['text']}")
-            y = text(screen, font, line, (x, y), DIM, small, inner)
-        y = text(screen, font, f"reply: {decision.get('reply', '')}", (x, y + 2), INK, small, inner)
-        mind = f"the scripted policy ({decision['error']})" if decision.get("error") else "the resident's brain"
-        y = text(screen, font, f"answered by: {mind}", (x, y), INK, small, inner)
-        verdict = "accepted" if decision.get("accepted") else f"refused: {decision.get('rejection')}"
-        text(screen, font, f"applied: {decision.get('applied', '')} ({verdict})", (x, y), INK, small, inner)
+        y = text(screen, font, f"- {_cut(memory, 160)}", (x, y), DIM, small, inner)
     screen.set_clip(None)
     return rect
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word, with an ellipsis."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
 
 
 def draw_log(screen: pygame.Surface, font: BitmapFont, lines: list[str], scroll: int) -> None:
