@@ -115,3 +115,21 @@ def test_a_broken_adapter_is_a_clear_error(tiny: Path, tmp_path: Path) -> None:
     (tmp_path / "adapter_config.json").write_text("{not json")
     with pytest.raises(ValueError, match="not a readable LoRA adapter"):
         merge_adapter(AutoModelForCausalLM.from_pretrained(tiny), tmp_path)
+
+
+def test_a_catchphrase_in_front_keeps_a_name_capitalised() -> None:
+    """"Aye, greamus Marsher, I'd say" taught the model to write names in lower case."""
+    import random
+
+    from agents.training.talk_answers import voiced
+    from agents.training.talk_scene import make_scene
+    from agents.training.towns import make_town
+    rng = random.Random(4)
+    town = make_town(rng, 8)
+    scenes = [make_scene(rng, town, persona) for persona in town.residents]
+    scene = next(s for s in scenes if s.catch and s.facts.people)
+    friend = scene.facts.people[0].name
+    said = [voiced(random.Random(seed), scene, f"{friend}, I'd say.", "Rory") for seed in range(60)]
+    assert all(friend in line for line in said), [line for line in said if friend not in line][:3]
+    assert any(line.lower().startswith(tuple(w.lower() + "," for w in scene.catch)) for line in said), \
+        "the catchphrase did go in front"

@@ -87,7 +87,8 @@ def voiced(rng: random.Random, scene: Scene, core: str, asker: str, plain: bool 
         text = _add_vocative(text, pet)
     elif scene.catch and rng.random() < 0.6:
         word = rng.choice(scene.catch)
-        text = f"{word.capitalize()}, {text[0].lower()}{text[1:]}" if rng.random() < 0.5 else _add_vocative(text, word)
+        opening = text if _opens_with_name(text, scene, asker) else f"{text[0].lower()}{text[1:]}"
+        text = f"{word.capitalize()}, {opening}" if rng.random() < 0.5 else _add_vocative(text, word)
     elif rng.random() < 0.15:
         text = _add_vocative(text, asker)
     if not plain and rng.random() < 0.2:
@@ -95,6 +96,17 @@ def voiced(rng: random.Random, scene: Scene, core: str, asker: str, plain: bool 
     if not plain and rng.random() < 0.25:
         text += rng.choice(_CLOSE[scene.voice])
     return text.strip()
+
+
+def _opens_with_name(text: str, scene: Scene, asker: str) -> bool:
+    """Whether ``text`` starts with a name (a person, a place, the town, the asker, or "I"): its capital stays."""
+    first = text.split(" ", 1)[0].strip(".,;:!?\"'")
+    if first == "I" or first.startswith(("I'", "I’")):
+        return True
+    names = {asker, scene.world, *scene.persona.name.split()}
+    names |= {part for person in scene.facts.people for part in person.name.split()}
+    names |= {part for _, label in scene.facts.places for part in label.split()}
+    return first in names - {"The"}
 
 
 def mine(activity: str) -> str:
