@@ -1,8 +1,9 @@
 """The loading screen: the window opens at once and says what is loading while the town is built on a thread.
 
 A player who has never given a name types it here meanwhile, so the wait for the embedder and the town's
-memories is spent doing something. The residents' language model loads in its own process after this (the
-HUD says so until it is ready), so the town appears as soon as it exists.
+memories is spent doing something. The residents' language model loads in its own process, started while the
+town is built and still loading when it appears (the HUD says so until it is ready), so the town shows as soon
+as it exists.
 """
 
 from __future__ import annotations
