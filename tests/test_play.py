@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import pygame
@@ -47,6 +48,28 @@ def put_player_by(game: Game, resident: str) -> None:
     walk_to(game, resident)
 
 
+def stand_by_someone_free(game: Game) -> str:
+    """Run the town to 11:30 (people about) and put the player beside a resident who is awake and free; its id."""
+    game.sim.run(hours=5)
+    target = next(r.id for r in game.sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
+                  and not r.talking and not r.walking_to)
+    put_player_by(game, target)
+    return target
+
+
+def talk_to_someone_free(game: Game) -> str:
+    """Stand by someone free and press E (unless they spoke first); return whom the player is talking with."""
+    target = stand_by_someone_free(game)
+    game.sim.step(2)  # a tick for the town to notice the player
+    frames(game, 1)
+    if not game.chat_open:
+        key(pygame.K_e)
+        frames(game, 1)  # the key queues a talk command
+        game.sim.step(1)  # the next tick applies it
+        frames(game, 1)  # and the frame reads its outcome
+    return target
+
+
 def test_play_saves_a_screenshot_of_the_town(tmp_path: Path) -> None:
     shot = tmp_path / "town.png"
     assert play("oakvale", seed=7, frames=40, screenshot=shot, speed=40, size=(960, 640)) == 0
@@ -82,17 +105,7 @@ def test_walking_with_the_keys_and_walls_stop_you(game: Game) -> None:
 
 
 def test_talk_type_send_and_get_a_reply(game: Game) -> None:
-    game.sim.run(hours=5)  # 11:30: people about
-    target = next(r.id for r in game.sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
-                  and not r.talking and not r.walking_to)
-    put_player_by(game, target)
-    game.sim.step(2)  # a tick for the town to notice the player
-    frames(game, 1)
-    if not game.chat_open:
-        key(pygame.K_e)
-        frames(game, 1)  # the key queues a talk command
-        game.sim.step(1)  # the next tick applies it
-        frames(game, 1)  # and the frame reads its outcome
+    talk_to_someone_free(game)
     assert game.chat_open and game.sim.resident("player").talking
     for _ in range(30):  # wait for our turn (the resident may have spoken first)
         _, conversation = pl.conversation_of(game.sim.town, game.sim.player)  # type: ignore[misc]
@@ -137,10 +150,7 @@ def test_talk_type_send_and_get_a_reply(game: Game) -> None:
 def test_the_chat_box_opens_at_once_and_a_refused_talk_closes_it_with_the_reason(game: Game) -> None:
     from game.world.components import Path as WalkPath
 
-    game.sim.run(hours=5)
-    target = next(r.id for r in game.sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
-                  and not r.talking and not r.walking_to)
-    put_player_by(game, target)
+    target = stand_by_someone_free(game)
     game.sim.step(1)
     game.talk()
     assert game.chat_open, "typing can start before the next tick applies the talk"
@@ -305,17 +315,8 @@ def test_names_and_bubbles_in_a_crowd_never_overlap_and_stay_on_screen(game: Gam
 
 
 def test_the_camera_keeps_both_speakers_above_the_chat_box(game: Game) -> None:
-    game.sim.run(hours=5)
-    target = next(r.id for r in game.sim.residents() if r.id != "player" and r.activity_kind not in (None, "sleep")
-                  and not r.talking and not r.walking_to)
-    put_player_by(game, target)
-    game.sim.step(2)
+    target = talk_to_someone_free(game)
     frames(game, 1)
-    if not game.chat_open:
-        key(pygame.K_e)
-        frames(game, 1)
-        game.sim.step(1)
-        frames(game, 2)
     assert game.chat_open
     height = pygame.display.get_surface().get_height()
     for who in ("player", target):
@@ -346,10 +347,10 @@ def test_the_log_and_inspector_say_when_the_scripted_policy_spoke(tmp_path: Path
         failed = next(r for r in reversed(sim.trace.records) if r["kind"] == "converse" and r["error"])
         from game.view.ui.panels import draw_inspector
         info = inspect(sim, failed["npc"])
-        info = type(info)(**{**{f: getattr(info, f) for f in info.__slots__}, "decision": failed})
+        info = replace(info, decision=failed)
         before = pygame.Surface((1280, 800))
         draw_inspector(before, game.font, info)
-        clean = type(info)(**{**{f: getattr(info, f) for f in info.__slots__}, "decision": {**failed, "error": None}})
+        clean = replace(info, decision={**failed, "error": None})
         after = pygame.Surface((1280, 800))
         draw_inspector(after, game.font, clean)
         assert pygame.image.tobytes(before, "RGB") != pygame.image.tobytes(after, "RGB"), "the mind is shown"

@@ -68,9 +68,8 @@ def load_in_window(screen: pygame.Surface, build: Callable[[Progress], T], progr
                 return result.get("built"), None
             if field is not None and name is None:
                 name = _edit(field, event)
-        if screen is not None:
-            draw_loading(screen, font, title, progress.step if thread.is_alive() else "ready", field, name, frame)
-            pygame.display.flip()
+        draw_loading(screen, font, title, progress.step if thread.is_alive() else "ready", field, name, frame)
+        pygame.display.flip()
         frame += 1
         clock.tick(30)
     thread.join()

@@ -7,6 +7,7 @@ that stops the game: the name is then asked again next time.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
@@ -46,11 +47,10 @@ def save_name(name: str, folder: Path | None = None) -> Path | None:
     """Keep ``name`` for next time (written whole, then moved into place); return the file, or None if it failed."""
     folder = folder or config_dir()
     path = folder / "player.toml"
-    escaped = clean_name(name).replace("\\", "").replace('"', "")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".toml.partial")
-        partial.write_text(f'name = "{escaped}"\n', encoding="utf-8")
+        partial.write_text(f"name = {json.dumps(clean_name(name), ensure_ascii=False)}\n", encoding="utf-8")
         partial.replace(path)
     except OSError:
         return None
