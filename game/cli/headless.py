@@ -1,4 +1,4 @@
-"""Headless runs for the command line: simulate; stream events, trace and prompts; write the summary atomically."""
+"""Headless runs for the command line: simulate; stream events, trace, prompts, vitals; write the summary atomically."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from agents.brains.replay import RecordingBrain
 from agents.embeddings import Embedder
+from agents.needs import NEED_NAMES
 from agents.protocol import Brain
 from game.world.loader import WorldDef
 from game.world.scenario import Plant
@@ -22,9 +23,9 @@ from game.world.trace import Trace
 
 def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
              plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False) -> dict[str, Any]:
-    """Run ``hours`` of game time; write events.jsonl, trace.jsonl, prompts.jsonl and summary.json in ``out``."""
+    """Run ``hours`` of game time; write events, trace, prompts and vitals (.jsonl) and summary.json in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    names = ("events.jsonl", "trace.jsonl", "prompts.jsonl")
+    names = ("events.jsonl", "trace.jsonl", "prompts.jsonl", "vitals.jsonl")
     partial = {name: out / f"{name}.partial" for name in names}
     began = time.perf_counter()
     mind = brain
@@ -36,7 +37,7 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
         trace = Trace(files["trace.jsonl"], files["prompts.jsonl"], keep=False)
         sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
                                              events_sink=files["events.jsonl"], keep_events=False, trace=trace))
-        sim.run(hours=hours, progress=_bar(sim) if progress else None)
+        _run_sampling(sim, hours, files["vitals.jsonl"], _bar(sim) if progress else None)
         wall = time.perf_counter() - began
         for handle in files.values():
             handle.flush()
@@ -50,8 +51,35 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
               f"of {summary['answers']} requests (see the errors in trace.jsonl); the scripted policy answered "
               "them", file=sys.stderr)
     if progress:
-        print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl and summary.json", file=sys.stderr)
+        print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl, vitals.jsonl and summary.json",
+              file=sys.stderr)
     return summary
+
+
+def _run_sampling(sim: Simulation, hours: float, vitals: TextIO,
+                  progress: Callable[[int, int], None] | None) -> None:
+    """Run ``hours`` of game time an hour at a time, writing every resident's needs and mood at each hour."""
+    total = sim.clock.minutes_to_ticks(hours * 60) if hours > 0 else 0
+    hour = sim.clock.minutes_to_ticks(60)
+    done = 0
+    vitals.write(json.dumps(vitals_line(sim)) + "\n")
+    while done < total:
+        chunk = min(hour, total - done)
+        sim.step(chunk)
+        done += chunk
+        vitals.write(json.dumps(vitals_line(sim)) + "\n")
+        if progress is not None:
+            progress(done, total)
+
+
+def vitals_line(sim: Simulation) -> dict[str, Any]:
+    """One line of vitals.jsonl: the clock, and each resident's needs (0-100) and mood (valence, arousal)."""
+    residents = {}
+    for state in sim.residents():
+        needs, emotion = state.mind.needs, state.mind.emotion
+        residents[state.id] = {**{name: round(getattr(needs, name), 1) for name in NEED_NAMES},
+                               "valence": round(emotion.valence, 3), "arousal": round(emotion.arousal, 3)}
+    return {"tick": sim.clock.tick, "day": sim.clock.day, "time": sim.clock.hhmm, "residents": residents}
 
 
 def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
@@ -59,7 +87,8 @@ def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
     minutes = sim.clock.tick * sim.clock.tick_seconds / 60
     memories = [len(r.mind.memory) for r in sim.residents()]
     return {
-        "world": sim.world.name, "seed": seed, "brain": sim.brain_name, "npcs": len(sim.town.residents),
+        "world": sim.world.name, "world_dir": str(sim.world.root), "seed": seed, "brain": sim.brain_name,
+        "npcs": len(sim.town.residents),
         "ticks": sim.clock.tick, "game_minutes": minutes, "wall_seconds": round(wall, 3),
         "game_minutes_per_wall_second": round(minutes / wall, 1),
         "brain_requests": sim.town.mind.requests, "brain_batches": sim.town.mind.batches,

@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="what a simulate run did: model calls, valid intents, plans kept, talk")
     report.add_argument("out", type=Path, help="the folder a simulate run wrote")
     report.add_argument("--json", action="store_true", help="print the report as JSON")
+    report.add_argument("--html", type=Path, metavar="OUT",
+                        help="also write one self-contained HTML page with pictures (heat map, talk graph, needs "
+                             "and mood, model calls, news spread, plans kept, rejected intents)")
     persona_parser(sub)
     model_parsers(sub)
     return parser
@@ -202,6 +205,14 @@ def _report_command(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         print_run_report(report)
+    if args.html is not None:
+        from game.cli.report_html import write_html_report
+        try:
+            page = write_html_report(args.out, args.html)
+        except OSError as exc:
+            print(f"npcworld: error: cannot write {args.html}: {exc}", file=sys.stderr)
+            return 2
+        print(f"wrote {page}", file=sys.stderr)
     return 0
 
 

@@ -38,7 +38,7 @@ class Renderer:
         self.font: BitmapFont = default_font()
         self.sheet = pygame.image.load(str(ASSETS / "sprites" / "characters.png"))
         self.rows = max(1, self.sheet.get_height() // SPRITE)
-        self.map_surface = _draw_map(tilemap.tmx, self.tile)
+        self.map_surface = draw_map(tilemap.tmx, self.tile)
         self._scaled: dict[int, pygame.Surface] = {}
         self._bubbles: dict[str, tuple[str, int]] = {}
         self._live: dict[str, str] = {}
@@ -237,7 +237,7 @@ def place_box(box: pygame.Rect, taken: list[pygame.Rect], bounds: pygame.Rect,
     return None
 
 
-def _draw_map(tmx: Any, tile: int) -> pygame.Surface:
+def draw_map(tmx: Any, tile: int) -> pygame.Surface:
     """Draw every visible tile layer of a pytmx map (loaded without images) onto one surface."""
     surface = pygame.Surface((tmx.width * tile, tmx.height * tile))
     sheets: dict[str, pygame.Surface] = {}
