@@ -22,8 +22,13 @@ from game.world.trace import Trace
 
 
 def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
-             plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False) -> dict[str, Any]:
-    """Run ``hours`` of game time; write events, trace, prompts and vitals (.jsonl) and summary.json in ``out``."""
+             plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False,
+             save: Path | None = None, save_every: float | None = None, resume: Path | None = None) -> dict[str, Any]:
+    """Run ``hours`` of game time; write events, trace, prompts and vitals (.jsonl) and summary.json in ``out``.
+
+    ``resume`` continues a save instead of starting ``world`` afresh; ``save`` saves the town at the end and,
+    with ``save_every``, every that many game hours on the way.
+    """
     out.mkdir(parents=True, exist_ok=True)
     names = ("events.jsonl", "trace.jsonl", "prompts.jsonl", "vitals.jsonl")
     partial = {name: out / f"{name}.partial" for name in names}
@@ -35,14 +40,24 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
             mind = RecordingBrain(mind, record)
             stack.callback(mind.close)
         trace = Trace(files["trace.jsonl"], files["prompts.jsonl"], keep=False)
-        sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
-                                             events_sink=files["events.jsonl"], keep_events=False, trace=trace))
-        _run_sampling(sim, hours, files["vitals.jsonl"], _bar(sim) if progress else None)
+        if resume is not None:
+            sim = stack.enter_context(Simulation.resume(resume, brain=mind, embedder=embedder, trace=trace,
+                                                        events_sink=files["events.jsonl"], keep_events=False))
+            for name in sim.changed_files:
+                print(f"npcworld: note: {name} changed since the save; the run goes on with it as it is now",
+                      file=sys.stderr)
+        else:
+            sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
+                                                 events_sink=files["events.jsonl"], keep_events=False, trace=trace))
+        saver = _saver(sim, save, save_every)
+        _run_sampling(sim, hours, files["vitals.jsonl"], _bar(sim) if progress else None, saver)
+        if save is not None:
+            sim.save(save)
         wall = time.perf_counter() - began
         for handle in files.values():
             handle.flush()
             os.fsync(handle.fileno())
-        summary = _summary(sim, seed, wall)
+        summary = _summary(sim, sim.seed, wall)
     for name, path in partial.items():
         os.replace(path, out / name)
     write_json_atomic(out / "summary.json", summary)
@@ -56,8 +71,8 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
     return summary
 
 
-def _run_sampling(sim: Simulation, hours: float, vitals: TextIO,
-                  progress: Callable[[int, int], None] | None) -> None:
+def _run_sampling(sim: Simulation, hours: float, vitals: TextIO, progress: Callable[[int, int], None] | None,
+                  every_hour: Callable[[], None] | None = None) -> None:
     """Run ``hours`` of game time an hour at a time, writing every resident's needs and mood at each hour."""
     total = sim.clock.minutes_to_ticks(hours * 60) if hours > 0 else 0
     hour = sim.clock.minutes_to_ticks(60)
@@ -70,6 +85,23 @@ def _run_sampling(sim: Simulation, hours: float, vitals: TextIO,
         vitals.write(json.dumps(vitals_line(sim)) + "\n")
         if progress is not None:
             progress(done, total)
+        if every_hour is not None and done < total:
+            every_hour()
+
+
+def _saver(sim: Simulation, save: Path | None, every: float | None) -> Callable[[], None] | None:
+    """A callback for each game hour that saves ``sim`` whenever ``every`` game hours have passed since the start."""
+    if save is None or not every:
+        return None
+    start, step = sim.clock.tick, sim.clock.minutes_to_ticks(every * 60)
+    due = [start + step]
+
+    def maybe_save() -> None:
+        """Save if the next save is due."""
+        if sim.clock.tick >= due[0]:
+            sim.save(save)
+            due[0] += step
+    return maybe_save
 
 
 def vitals_line(sim: Simulation) -> dict[str, Any]:

@@ -32,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--record", type=Path, default=None, metavar="CASSETTE",
                      help="record every brain request and answer to this cassette file")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    sim.add_argument("--save", type=Path, default=None, metavar="PATH",
+                     help="save the town to this SQLite file at the end (and every --save-every game hours)")
+    sim.add_argument("--save-every", type=float, default=None, metavar="GAME_HOURS",
+                     help="also save every this many game hours (needs --save)")
+    sim.add_argument("--resume", type=Path, default=None, metavar="PATH",
+                     help="continue a saved town for --hours more (its world, seed and settings come from the save)")
     play = sub.add_parser("play", help="open the town in a window")
     _common(play)
     play.add_argument("--name", default=None,
@@ -180,8 +186,16 @@ def _run_command(args: argparse.Namespace) -> int:
     brain = load_brain(spec.name, **spec.options)
     if args.command == "simulate":
         from game.cli.headless import simulate
-        simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
-                 plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty())
+        from game.world.save import SaveError
+        if args.save_every is not None and (args.save is None or args.save_every <= 0):
+            raise ValueError("--save-every needs --save PATH and a positive number of game hours")
+        try:
+            simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
+                     plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty(),
+                     save=args.save, save_every=args.save_every, resume=args.resume)
+        except SaveError as exc:
+            print(f"npcworld: error: {exc}", file=sys.stderr)
+            return 2
         return 0
     from game.cli.chat import chat_command, interview_command
     if args.command == "chat":
