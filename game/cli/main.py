@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
     play.add_argument("--speed", type=float, default=1.0, help="game speed multiplier (default 1)")
     play.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    play.add_argument("--save", type=Path, default=None, metavar="PATH",
+                      help="save here: F5 saves, F9 loads, and the town saves every game hour and on quitting")
+    play.add_argument("--resume", type=Path, default=None, metavar="PATH",
+                      help="continue a saved town (and save back to it unless --save says elsewhere)")
     play.add_argument("--script", type=Path, default=None,
                       help="timed inputs, one JSON object a line: {\"frame\": 30, \"key\": \"e\"}")
     chat = sub.add_parser("chat", help="simulate some hours, then talk with residents in the terminal")
@@ -181,6 +185,7 @@ def _run_command(args: argparse.Namespace) -> int:
         return play(world, seed=args.seed, brain=spec, frames=args.frames, plants=plants,
                     embedder=lambda: _embedder(args.embedder, threads=1), screenshot=args.screenshot,
                     speed=args.speed, size=(int(width), int(height)), script=args.script, name=args.name,
+                    save=args.save, resume=args.resume,
                     progress=lambda step: print(f"npcworld: loading {step}...", file=sys.stderr, flush=True))
     embedder = _embedder(args.embedder, threads=spec.options.get("threads"))
     brain = load_brain(spec.name, **spec.options)

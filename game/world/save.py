@@ -168,6 +168,24 @@ def resume(path: Path, *, events_sink: Any = None, keep_events: bool = True, **o
     return sim
 
 
+def load_into(sim: Simulation, path: Path) -> None:
+    """Replace ``sim``'s town with a save of the same world, in place (the window's F9): brain and view go on.
+
+    Requests still out with the brain are forgotten (their answers are dropped); the save's own are sent again.
+    """
+    saved = read_save(path)
+    if saved.meta["world"] != sim.world.name:
+        raise SaveError(f"{path} is a save of {saved.meta['world']}, not of {sim.world.name}")
+    if saved.meta["overrides"] != sim.overrides:
+        raise SaveError(f"{path} was saved with other settings ({saved.meta['overrides']}); resume it instead")
+    sim.town.mind.executor.forget()
+    sim.town.mind._outbox = []
+    restore(sim, saved.state, saved.vectors)
+    now = world_files(sim.world.root)
+    sim.changed_files = sorted(name for name in now.keys() | saved.meta["files"].keys()
+                               if now.get(name) != saved.meta["files"].get(name))
+
+
 def _version(connection: sqlite3.Connection, path: Path) -> int:
     """The file's schema version, or a ``SaveError`` if it has none or a newer one."""
     try:
@@ -216,7 +234,8 @@ def capture(sim: Simulation) -> dict[str, Any]:
         "outcomes": [{"command": _typed(o.command), "tick": o.tick, "refused": o.refused}
                      for o in town.inbox.outcomes],
         "player": sim.player, "players": players,
-        "mind": {"next_id": mind._next_id, "outbox": [codec.encode(r) for r in mind._outbox],
+        "mind": {"next_id": mind._next_id,  # queued for the next batch, then out with the brain (sent again)
+                 "outbox": [codec.encode(r) for r in [*mind._outbox, *mind.executor.pending()]],
                  "batches": mind.batches, "requests": mind.requests, "timeouts": mind.timeouts},
         "log_counts": town.log.counts,
         "trace": {"retrieved": {str(k): v for k, v in trace._retrieved.items()},

@@ -262,6 +262,11 @@ class Simulation:
         from game.world.save import write_save
         write_save(self, path)
 
+    def load(self, path: Path) -> None:
+        """Put a save of this world in place of the town as it is now (the window's F9)."""
+        from game.world.save import load_into
+        load_into(self, path)
+
     @classmethod
     def resume(cls, path: Path, **options: Any) -> Simulation:
         """Continue from a save exactly where it stopped; ``options`` as for the constructor (brain, sinks...)."""
