@@ -15,6 +15,7 @@ from agents.brains.replay import RecordingBrain
 from agents.embeddings import Embedder
 from agents.needs import NEED_NAMES
 from agents.protocol import Brain
+from game.world import codec
 from game.world.loader import WorldDef
 from game.world.scenario import Plant
 from game.world.simulation import Simulation
@@ -58,6 +59,9 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
             handle.flush()
             os.fsync(handle.fileno())
         summary = _summary(sim, sim.seed, wall)
+        summary["plants"] = [codec.encode(plant) for plant in plants]  # what `replay` needs to build it again
+        if resume is not None:
+            summary["resumed_from"] = str(resume)
     for name, path in partial.items():
         os.replace(path, out / name)
     write_json_atomic(out / "summary.json", summary)

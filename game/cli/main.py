@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--out", type=Path, default=None, help="write every question and answer as JSON here")
     interview.add_argument("--town-brain", default=None,
                            help="let the town live its hours on this brain (e.g. scripted), then answer with --brain")
+    replay = sub.add_parser("replay", help="watch a finished simulate run in the window, with a timeline")
+    replay.add_argument("out", type=Path, help="the folder a simulate run wrote")
+    replay.add_argument("--frames", type=int, default=None, help="quit after this many frames")
+    replay.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
+    replay.add_argument("--speed", type=float, default=16.0, help="playback speed multiplier (default 16)")
+    replay.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    replay.add_argument("--script", type=Path, default=None, help="timed inputs, as for play")
     report = sub.add_parser("report", help="what a simulate run did: model calls, valid intents, plans kept, talk")
     report.add_argument("out", type=Path, help="the folder a simulate run wrote")
     report.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -153,6 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_command(args)
         if args.command == "report":
             return _report_command(args)
+        if args.command == "replay":
+            from game.view.replay import replay_window
+            width, _, height = args.size.partition("x")
+            return replay_window(args.out, frames=args.frames, screenshot=args.screenshot, speed=args.speed,
+                                 size=(int(width), int(height)), script=args.script)
         if args.command == "persona":
             return persona_command(args)
         return model_command(args)

@@ -60,18 +60,14 @@ def write_html_report(run: Path, out: Path) -> Path:
 
 def _map_of(world: str) -> tuple[Any, Any]:
     """The world's tile map (a world folder or name) and its picture as RGB, or (None, None) if it is not here."""
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    import pygame
-
     from agents.errors import ContentError
-    from game.view.render import draw_map
+    from game.view.render import map_picture
     from game.world.loader import load_world
     try:
         tilemap = load_world(world).tilemap
     except (ContentError, OSError, ValueError):
         return None, None
-    surface = draw_map(tilemap.tmx, tilemap.tile_size)
-    return tilemap, pygame.surfarray.array3d(surface).swapaxes(0, 1)
+    return tilemap, map_picture(tilemap)
 
 
 def _figures_table(figures: dict[str, Any]) -> str:

@@ -86,8 +86,9 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
     return 0
 
 
-def run_loop(game: Game, frames: int | None, script: dict[int, list[dict[str, Any]]] | None = None) -> None:
-    """Step by elapsed time times the speed; draw after the steps, once per frame."""
+def run_loop(game: Game, frames: int | None, script: dict[int, list[dict[str, Any]]] | None = None,
+             handler: Callable[[Any, Any], None] = handle_event) -> None:
+    """Step by elapsed time times the speed; draw after the steps, once per frame (``handler`` takes input)."""
     clock = pygame.time.Clock()
     rate = FrameRate()
     fixed = frames is not None  # a counted run advances 1/60 s per frame, so its frames are reproducible
@@ -99,7 +100,7 @@ def run_loop(game: Game, frames: int | None, script: dict[int, list[dict[str, An
         for command in (script or {}).get(frame, []):
             play_command(command, game)
         for event in pygame.event.get():
-            handle_event(event, game)
+            handler(event, game)
         game.update(elapsed)
         game.fps = rate.fps
         screen = pygame.display.get_surface()

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pygame
 
 from game.world.save import SaveError
+from game.world.simulation import Simulation
 
-if TYPE_CHECKING:
-    from game.view.session import Game
+
+class Game(Protocol):
+    """What saving needs of the window's session (``game.view.session.Game``; no import circle)."""
+
+    sim: Simulation
+    chat_open: bool
+    log_lines: list[str]
+    notice: str
+
+    def notify(self, text: str, frames: int = 240) -> None:
+        """Show a short message in the HUD."""
+        ...
+
+    def reset_view(self) -> None:
+        """Forget what the view knew of the town before a load."""
+        ...
 
 AUTOSAVE_MINUTES = 60
 """Game minutes between autosaves."""
