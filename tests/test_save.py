@@ -163,3 +163,14 @@ def test_a_kill_during_a_save_leaves_a_whole_save(tmp_path: Path) -> None:
         assert saved.meta["tick"] % 2 == 0
         seen.append(saved.meta["tick"])
     assert seen, "some saves completed before the kills"
+
+
+@pytest.mark.slow
+def test_the_live_default_brain_resumes_with_the_same_bytes(tmp_path: Path) -> None:
+    """The default brain itself (no cassette): its prefix cache starts empty after the resume, the text must not."""
+    common = ["simulate", "--embedder", "hash", "--seed", "7", "--quiet", "--brain", "local", "--threads", "2"]
+    assert main([*common, "--hours", "2", "--out", str(tmp_path / "whole")]) == 0
+    assert main([*common, "--hours", "1", "--out", str(tmp_path / "a"), "--save", str(tmp_path / "s")]) == 0
+    assert main([*common, "--hours", "1", "--out", str(tmp_path / "b"), "--resume", str(tmp_path / "s")]) == 0
+    joined = (tmp_path / "a" / "events.jsonl").read_bytes() + (tmp_path / "b" / "events.jsonl").read_bytes()
+    assert joined == (tmp_path / "whole" / "events.jsonl").read_bytes()

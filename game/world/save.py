@@ -116,7 +116,7 @@ def read_save(path: Path) -> Saved:
     if not path.is_file():
         raise SaveError(f"no save at {path}")
     try:
-        connection = _connect(path)
+        connection = sqlite3.connect(path, timeout=10)  # no pragmas: reading must not change the file's mode
         try:
             version = _version(connection, path)
             while version < SCHEMA_VERSION:
@@ -163,8 +163,7 @@ def resume(path: Path, *, events_sink: Any = None, keep_events: bool = True, **o
     assert sim.trace.answers == 0, "building the town answers nothing: the saved counters go in as they were"
     sim.town.log.stream_to(events_sink, keep_events)  # what building the town logged again is dropped
     restore(sim, saved.state, saved.vectors)
-    now, then = world_files(world.root), saved.meta["files"]
-    sim.changed_files = sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
+    sim.changed_files = _changed(world.root, saved.meta["files"])
     return sim
 
 
@@ -181,9 +180,13 @@ def load_into(sim: Simulation, path: Path) -> None:
     sim.town.mind.executor.forget()
     sim.town.mind._outbox = []
     restore(sim, saved.state, saved.vectors)
-    now = world_files(sim.world.root)
-    sim.changed_files = sorted(name for name in now.keys() | saved.meta["files"].keys()
-                               if now.get(name) != saved.meta["files"].get(name))
+    sim.changed_files = _changed(sim.world.root, saved.meta["files"])
+
+
+def _changed(root: Path, then: dict[str, str]) -> list[str]:
+    """The world's files added, removed or changed since a save's hashes ``then``."""
+    now = world_files(root)
+    return sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
 
 
 def _version(connection: sqlite3.Connection, path: Path) -> int:
