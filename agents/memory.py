@@ -131,6 +131,14 @@ class MemoryIndex:
         self.embedder = embedder
         self._rows: dict[str, np.ndarray] = {}
 
+    def state(self) -> dict[str, np.ndarray]:
+        """The embedding matrices by owner, for a save (kept as they are: re-embedding may differ in the last bits)."""
+        return dict(self._rows)
+
+    def load_state(self, rows: dict[str, np.ndarray]) -> None:
+        """Take back the matrices ``state`` gave."""
+        self._rows = dict(rows)
+
     def vectors(self, stream: MemoryStream) -> np.ndarray:
         """The stream's embedding matrix, one row per memory in order."""
         rows = self._rows.get(stream.owner)

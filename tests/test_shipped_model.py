@@ -104,8 +104,8 @@ def check_run(out: Path, brain: str) -> None:
     decisions = [r for r in trace if r["kind"] == "decide"]
     assert decisions and all(not isinstance(parse_intent(r["applied"]), Fallback) for r in decisions)
     plans = [r for r in trace if r["kind"] == "plan"]
-    # two hours hold only the first batch of twelve plans; the shipped adapter's plans are used on 10 of them here
-    # and on 21 of 24 resident-days over a whole day (the README's figure, from `npcworld report`)
+    # two hours hold only the first batch of twelve plans; the shipped adapter's plans are used on 11 of them here
+    # and on 22 of 24 resident-days over a whole day (the README's figure, from `npcworld report`)
     assert plans and sum(r["accepted"] for r in plans) >= 0.8 * len(plans), "the model's own day plans are used"
 
 

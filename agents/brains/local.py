@@ -30,7 +30,7 @@ TALK_ADAPTER = Path(__file__).resolve().parent.parent.parent / "assets" / "model
 TALK_KINDS = ("converse", "plan")
 """Request kinds the chat model answers (the chooser answers the rest)."""
 
-MAX_NEW = {"converse": 60, "plan": 300}
+MAX_NEW = {"converse": 60, "plan": 400}
 """Token caps of free text by kind."""
 
 __all__ = ["TALK_ADAPTER", "LocalBrain", "ModelNotFoundError", "resolve_device"]

@@ -27,7 +27,7 @@ from agents.protocol import Answer, Request
 DIALECTS = ("json_schema", "json_object", "none")
 """How the server takes structured output: OpenAI/vLLM/SGLang style, llama.cpp style, or not at all."""
 
-_MAX_TOKENS = {"decide": 64, "converse": 80, "plan": 300, "importance": 8, "reflect": 200}
+_MAX_TOKENS = {"decide": 64, "converse": 80, "plan": 400, "importance": 8, "reflect": 200}
 _MAX_JSON_TOKENS = {"decide": 96, "importance": 24}
 """Token limits where a reply is a JSON object: ``{"importance": 7}`` alone is about 8 tokens."""
 

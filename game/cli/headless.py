@@ -1,4 +1,4 @@
-"""Headless runs for the command line: simulate; stream events, trace and prompts; write the summary atomically."""
+"""Headless runs for the command line: simulate; stream events, trace, prompts, vitals; write the summary atomically."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from agents.brains.replay import RecordingBrain
 from agents.embeddings import Embedder
+from agents.needs import NEED_NAMES
 from agents.protocol import Brain
+from game.world import codec
 from game.world.loader import WorldDef
 from game.world.scenario import Plant
 from game.world.simulation import Simulation
@@ -21,10 +23,15 @@ from game.world.trace import Trace
 
 
 def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
-             plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False) -> dict[str, Any]:
-    """Run ``hours`` of game time; write events.jsonl, trace.jsonl, prompts.jsonl and summary.json in ``out``."""
+             plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False,
+             save: Path | None = None, save_every: float | None = None, resume: Path | None = None) -> dict[str, Any]:
+    """Run ``hours`` of game time; write events, trace, prompts and vitals (.jsonl) and summary.json in ``out``.
+
+    ``resume`` continues a save instead of starting ``world`` afresh; ``save`` saves the town at the end and,
+    with ``save_every``, every that many game hours on the way.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    names = ("events.jsonl", "trace.jsonl", "prompts.jsonl")
+    names = ("events.jsonl", "trace.jsonl", "prompts.jsonl", "vitals.jsonl")
     partial = {name: out / f"{name}.partial" for name in names}
     began = time.perf_counter()
     mind = brain
@@ -34,14 +41,27 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
             mind = RecordingBrain(mind, record)
             stack.callback(mind.close)
         trace = Trace(files["trace.jsonl"], files["prompts.jsonl"], keep=False)
-        sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
-                                             events_sink=files["events.jsonl"], keep_events=False, trace=trace))
-        sim.run(hours=hours, progress=_bar(sim) if progress else None)
+        if resume is not None:
+            sim = stack.enter_context(Simulation.resume(resume, brain=mind, embedder=embedder, trace=trace,
+                                                        events_sink=files["events.jsonl"], keep_events=False))
+            for name in sim.changed_files:
+                print(f"npcworld: note: {name} changed since the save; the run goes on with it as it is now",
+                      file=sys.stderr)
+        else:
+            sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
+                                                 events_sink=files["events.jsonl"], keep_events=False, trace=trace))
+        saver = _saver(sim, save, save_every)
+        _run_sampling(sim, hours, files["vitals.jsonl"], _bar(sim) if progress else None, saver)
+        if save is not None:
+            sim.save(save)
         wall = time.perf_counter() - began
         for handle in files.values():
             handle.flush()
             os.fsync(handle.fileno())
-        summary = _summary(sim, seed, wall)
+        summary = _summary(sim, sim.seed, wall)
+        summary["plants"] = [codec.encode(plant) for plant in plants]  # what `replay` needs to build it again
+        if resume is not None:
+            summary["resumed_from"] = str(resume)
     for name, path in partial.items():
         os.replace(path, out / name)
     write_json_atomic(out / "summary.json", summary)
@@ -50,8 +70,52 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
               f"of {summary['answers']} requests (see the errors in trace.jsonl); the scripted policy answered "
               "them", file=sys.stderr)
     if progress:
-        print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl and summary.json", file=sys.stderr)
+        print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl, vitals.jsonl and summary.json",
+              file=sys.stderr)
     return summary
+
+
+def _run_sampling(sim: Simulation, hours: float, vitals: TextIO, progress: Callable[[int, int], None] | None,
+                  every_hour: Callable[[], None] | None = None) -> None:
+    """Run ``hours`` of game time an hour at a time, writing every resident's needs and mood at each hour."""
+    total = sim.clock.minutes_to_ticks(hours * 60) if hours > 0 else 0
+    hour = sim.clock.minutes_to_ticks(60)
+    done = 0
+    vitals.write(json.dumps(vitals_line(sim)) + "\n")
+    while done < total:
+        chunk = min(hour, total - done)
+        sim.step(chunk)
+        done += chunk
+        vitals.write(json.dumps(vitals_line(sim)) + "\n")
+        if progress is not None:
+            progress(done, total)
+        if every_hour is not None and done < total:
+            every_hour()
+
+
+def _saver(sim: Simulation, save: Path | None, every: float | None) -> Callable[[], None] | None:
+    """A callback for each game hour that saves ``sim`` whenever ``every`` game hours have passed since the start."""
+    if save is None or not every:
+        return None
+    start, step = sim.clock.tick, sim.clock.minutes_to_ticks(every * 60)
+    due = [start + step]
+
+    def maybe_save() -> None:
+        """Save if the next save is due."""
+        if sim.clock.tick >= due[0]:
+            sim.save(save)
+            due[0] += step
+    return maybe_save
+
+
+def vitals_line(sim: Simulation) -> dict[str, Any]:
+    """One line of vitals.jsonl: the clock, and each resident's needs (0-100) and mood (valence, arousal)."""
+    residents = {}
+    for state in sim.residents():
+        needs, emotion = state.mind.needs, state.mind.emotion
+        residents[state.id] = {**{name: round(getattr(needs, name), 1) for name in NEED_NAMES},
+                               "valence": round(emotion.valence, 3), "arousal": round(emotion.arousal, 3)}
+    return {"tick": sim.clock.tick, "day": sim.clock.day, "time": sim.clock.hhmm, "residents": residents}
 
 
 def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
@@ -59,7 +123,8 @@ def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
     minutes = sim.clock.tick * sim.clock.tick_seconds / 60
     memories = [len(r.mind.memory) for r in sim.residents()]
     return {
-        "world": sim.world.name, "seed": seed, "brain": sim.brain_name, "npcs": len(sim.town.residents),
+        "world": sim.world.name, "world_dir": str(sim.world.root), "seed": seed, "brain": sim.brain_name,
+        "npcs": len(sim.town.residents),
         "ticks": sim.clock.tick, "game_minutes": minutes, "wall_seconds": round(wall, 3),
         "game_minutes_per_wall_second": round(minutes / wall, 1),
         "brain_requests": sim.town.mind.requests, "brain_batches": sim.town.mind.batches,

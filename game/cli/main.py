@@ -32,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--record", type=Path, default=None, metavar="CASSETTE",
                      help="record every brain request and answer to this cassette file")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    sim.add_argument("--save", type=Path, default=None, metavar="PATH",
+                     help="save the town to this SQLite file at the end (and every --save-every game hours)")
+    sim.add_argument("--save-every", type=float, default=None, metavar="GAME_HOURS",
+                     help="also save every this many game hours (needs --save)")
+    sim.add_argument("--resume", type=Path, default=None, metavar="PATH",
+                     help="continue a saved town for --hours more (its world, seed and settings come from the save)")
     play = sub.add_parser("play", help="open the town in a window")
     _common(play)
     play.add_argument("--name", default=None,
@@ -40,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
     play.add_argument("--speed", type=float, default=1.0, help="game speed multiplier (default 1)")
     play.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    play.add_argument("--save", type=Path, default=None, metavar="PATH",
+                      help="save here: F5 saves, F9 loads, and the town saves every game hour and on quitting")
+    play.add_argument("--resume", type=Path, default=None, metavar="PATH",
+                      help="continue a saved town (and save back to it unless --save says elsewhere)")
     play.add_argument("--script", type=Path, default=None,
                       help="timed inputs, one JSON object a line: {\"frame\": 30, \"key\": \"e\"}")
     chat = sub.add_parser("chat", help="simulate some hours, then talk with residents in the terminal")
@@ -54,9 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--out", type=Path, default=None, help="write every question and answer as JSON here")
     interview.add_argument("--town-brain", default=None,
                            help="let the town live its hours on this brain (e.g. scripted), then answer with --brain")
+    replay = sub.add_parser("replay", help="watch a finished simulate run in the window, with a timeline")
+    replay.add_argument("out", type=Path, help="the folder a simulate run wrote")
+    replay.add_argument("--frames", type=int, default=None, help="quit after this many frames")
+    replay.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
+    replay.add_argument("--speed", type=float, default=16.0, help="playback speed multiplier (default 16)")
+    replay.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    replay.add_argument("--script", type=Path, default=None, help="timed inputs, as for play")
     report = sub.add_parser("report", help="what a simulate run did: model calls, valid intents, plans kept, talk")
     report.add_argument("out", type=Path, help="the folder a simulate run wrote")
     report.add_argument("--json", action="store_true", help="print the report as JSON")
+    report.add_argument("--html", type=Path, metavar="OUT",
+                        help="also write one self-contained HTML page with pictures (heat map, talk graph, needs "
+                             "and mood, model calls, news spread, plans kept, rejected intents)")
     persona_parser(sub)
     model_parsers(sub)
     return parser
@@ -140,6 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_command(args)
         if args.command == "report":
             return _report_command(args)
+        if args.command == "replay":
+            from game.view.replay import replay_window
+            width, _, height = args.size.partition("x")
+            return replay_window(args.out, frames=args.frames, screenshot=args.screenshot, speed=args.speed,
+                                 size=(int(width), int(height)), script=args.script)
         if args.command == "persona":
             return persona_command(args)
         return model_command(args)
@@ -172,13 +197,22 @@ def _run_command(args: argparse.Namespace) -> int:
         return play(world, seed=args.seed, brain=spec, frames=args.frames, plants=plants,
                     embedder=lambda: _embedder(args.embedder, threads=1), screenshot=args.screenshot,
                     speed=args.speed, size=(int(width), int(height)), script=args.script, name=args.name,
+                    save=args.save, resume=args.resume,
                     progress=lambda step: print(f"npcworld: loading {step}...", file=sys.stderr, flush=True))
     embedder = _embedder(args.embedder, threads=spec.options.get("threads"))
     brain = load_brain(spec.name, **spec.options)
     if args.command == "simulate":
         from game.cli.headless import simulate
-        simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
-                 plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty())
+        from game.world.save import SaveError
+        if args.save_every is not None and (args.save is None or args.save_every <= 0):
+            raise ValueError("--save-every needs --save PATH and a positive number of game hours")
+        try:
+            simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
+                     plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty(),
+                     save=args.save, save_every=args.save_every, resume=args.resume)
+        except SaveError as exc:
+            print(f"npcworld: error: {exc}", file=sys.stderr)
+            return 2
         return 0
     from game.cli.chat import chat_command, interview_command
     if args.command == "chat":
@@ -202,6 +236,14 @@ def _report_command(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         print_run_report(report)
+    if args.html is not None:
+        from game.cli.report_html import write_html_report
+        try:
+            page = write_html_report(args.out, args.html)
+        except OSError as exc:
+            print(f"npcworld: error: cannot write {args.html}: {exc}", file=sys.stderr)
+            return 2
+        print(f"wrote {page}", file=sys.stderr)
     return 0
 
 

@@ -16,8 +16,8 @@ MIN_BLOCK_MINUTES = 30
 def run_report(out: Path) -> dict[str, Any]:
     """Figures for the run in ``out`` (events.jsonl, trace.jsonl, summary.json), as ``npcworld report`` prints."""
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    events = _jsonl(out / "events.jsonl")
-    trace = _jsonl(out / "trace.jsonl") if (out / "trace.jsonl").exists() else []
+    events = read_jsonl(out / "events.jsonl")
+    trace = read_jsonl(out / "trace.jsonl") if (out / "trace.jsonl").exists() else []
     hours = summary["game_minutes"] / 60
     report: dict[str, Any] = {
         "brain": summary["brain"], "residents": summary["npcs"], "game_hours": round(hours, 2),
@@ -32,7 +32,7 @@ def run_report(out: Path) -> dict[str, Any]:
     return report
 
 
-def _jsonl(path: Path) -> list[dict[str, Any]]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Read a JSON-lines file."""
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]

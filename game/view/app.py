@@ -29,7 +29,8 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
          screenshot: Path | None = None, speed: float = 1.0, size: tuple[int, int] = (1280, 800),
          embedder: Embedder | Callable[[], Embedder] | None = None, plants: tuple[Plant, ...] = (),
          script: Path | None = None, name: str | None = None,
-         progress: Callable[[str], None] | None = None) -> int:
+         progress: Callable[[str], None] | None = None, save: Path | None = None,
+         resume: Path | None = None) -> int:
     """Open the window and run until closed (or for ``frames`` frames); optionally save the last frame.
 
     The window opens first and shows what is loading while the town is built on a thread (``embedder`` may be
@@ -37,7 +38,8 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
     ``name``, else the name kept from an earlier game, else (in an interactive game) asked for on the loading
     screen and kept; counted and scripted runs without one use ``DEFAULT_NAME``. Brains answer on a worker
     thread while frames go on; a counted run (``frames``) answers inline instead, so that its screenshots are
-    reproducible.
+    reproducible. With ``save`` (or ``resume``, which also names where to save) F5 saves, F9 loads, and the town
+    saves itself every game hour and on quitting; ``resume`` starts from that save instead of afresh.
     """
     interactive = frames is None and script is None
     kept = clean_name(name or "") or (load_name() if interactive else None)
@@ -51,6 +53,8 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
         else:
             chosen = cast(Embedder | None, embedder)
         steps.say("the town and its residents' memories")
+        if resume is not None:
+            return Simulation.resume(resume, brain=brain, embedder=chosen, threaded=frames is None, player=False)
         return Simulation(world, seed=seed, brain=brain, embedder=chosen, plants=plants, threaded=frames is None,
                           player=False)
 
@@ -69,8 +73,10 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
             save_name(player)
         sim.join_player(PLAYER_ID, player)
         pygame.display.set_caption(f"npcworld - {sim.world.name}")
-        game = Game(sim, screen, speed)
+        game = Game(sim, screen, speed, save=save or resume)
         run_loop(game, frames, load_script(script) if script else None)
+        if game.saves.path is not None:
+            game.saves.save(game, quiet=True)  # on quitting
         if screenshot is not None:
             save_screenshot(screenshot)
     finally:
@@ -80,8 +86,9 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
     return 0
 
 
-def run_loop(game: Game, frames: int | None, script: dict[int, list[dict[str, Any]]] | None = None) -> None:
-    """Step by elapsed time times the speed; draw after the steps, once per frame."""
+def run_loop(game: Game, frames: int | None, script: dict[int, list[dict[str, Any]]] | None = None,
+             handler: Callable[[Any, Any], None] = handle_event) -> None:
+    """Step by elapsed time times the speed; draw after the steps, once per frame (``handler`` takes input)."""
     clock = pygame.time.Clock()
     rate = FrameRate()
     fixed = frames is not None  # a counted run advances 1/60 s per frame, so its frames are reproducible
@@ -93,7 +100,7 @@ def run_loop(game: Game, frames: int | None, script: dict[int, list[dict[str, An
         for command in (script or {}).get(frame, []):
             play_command(command, game)
         for event in pygame.event.get():
-            handle_event(event, game)
+            handler(event, game)
         game.update(elapsed)
         game.fps = rate.fps
         screen = pygame.display.get_surface()

@@ -52,6 +52,14 @@ class Game(Protocol):
         """Carry out a named action (talk, inspect, log, zoom...)."""
         ...
 
+    def save_game(self) -> None:
+        """Save now (F5)."""
+        ...
+
+    def load_game(self) -> None:
+        """Load the save back (F9)."""
+        ...
+
     def walk(self, dx: int, dy: int) -> None:
         """Step the player one tile."""
         ...
@@ -79,6 +87,10 @@ def handle_event(event: Any, game: Game) -> None:
             controls.running = False
         elif event.key == pygame.K_F1:
             game.act("help")
+        elif event.key == pygame.K_F5:
+            game.save_game()
+        elif event.key == pygame.K_F9:
+            game.load_game()
         elif game.chat_open:
             _chat_key(event, game)
         else:

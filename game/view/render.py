@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pygame
 
 from game.view.bitmapfont import BitmapFont, default_font
@@ -12,6 +14,7 @@ from game.view.camera import Camera
 from game.world.player import PLAYER_ID
 from game.world.simulation import Simulation
 from game.world.snapshot import Figure, figure, figures
+from game.world.worldmap import TileMap
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 """The assets folder."""
@@ -38,7 +41,7 @@ class Renderer:
         self.font: BitmapFont = default_font()
         self.sheet = pygame.image.load(str(ASSETS / "sprites" / "characters.png"))
         self.rows = max(1, self.sheet.get_height() // SPRITE)
-        self.map_surface = _draw_map(tilemap.tmx, self.tile)
+        self.map_surface = draw_map(tilemap.tmx, self.tile)
         self._scaled: dict[int, pygame.Surface] = {}
         self._bubbles: dict[str, tuple[str, int]] = {}
         self._live: dict[str, str] = {}
@@ -237,7 +240,13 @@ def place_box(box: pygame.Rect, taken: list[pygame.Rect], bounds: pygame.Rect,
     return None
 
 
-def _draw_map(tmx: Any, tile: int) -> pygame.Surface:
+def map_picture(tilemap: TileMap) -> np.ndarray:
+    """The whole map drawn at its tile size, as an RGB array (rows, columns, 3) for pictures outside the window."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    return pygame.surfarray.array3d(draw_map(tilemap.tmx, tilemap.tile_size)).swapaxes(0, 1)
+
+
+def draw_map(tmx: Any, tile: int) -> pygame.Surface:
     """Draw every visible tile layer of a pytmx map (loaded without images) onto one surface."""
     surface = pygame.Surface((tmx.width * tile, tmx.height * tile))
     sheets: dict[str, pygame.Surface] = {}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pygame
 
 from game.view.input import MOVE_KEYS, Controls
 from game.view.inspect import inspect
 from game.view.render import Renderer
+from game.view.saving import Saves
 from game.view.ui.hud import HUD_HEIGHT, Hud
 from game.view.ui.panels import CHAT_BOX_HEIGHT, draw_chat, draw_help, draw_inspector, draw_log
 from game.view.ui.textinput import TextInput
@@ -25,8 +28,10 @@ STEP_SECONDS = 0.12
 class Game:
     """The player's view of a simulation: input, UI state, stepping and drawing."""
 
-    def __init__(self, sim: Simulation, screen: pygame.Surface, speed: float = 1.0):
+    def __init__(self, sim: Simulation, screen: pygame.Surface, speed: float = 1.0, save: Path | None = None):
         self.sim = sim
+        self.saves = Saves(save)
+        """F5, F9, and the autosave every game hour (game/view/saving.py)."""
         self.renderer = Renderer(sim, screen.get_size())
         self.font = self.renderer.font
         self.hud = Hud(self.font, self.renderer.map_surface)
@@ -168,6 +173,7 @@ class Game:
             self._carry = min(self._carry - ticks * tick_seconds, tick_seconds)
             if ticks:
                 self.sim.step(ticks)
+                self.saves.every_hour(self)
         self._outcomes()
         self._sync_chat()
         self._read_log()
@@ -285,6 +291,20 @@ class Game:
                 self.log_lines.append(f"{record['time']} {who} to {to}{by}: {record['text']}")
         self._log_seen = len(records)
         del self.log_lines[:-500]
+
+    def save_game(self) -> None:
+        """Save now (F5)."""
+        self.saves.save(self)
+
+    def load_game(self) -> None:
+        """Load the save back (F9)."""
+        self.saves.load(self)
+
+    def reset_view(self) -> None:
+        """After a save is loaded: the log reads on from here, and no talk is half-opened or half-left."""
+        self._log_seen = len(self.sim.events)
+        self._leaving = self._opening = False
+        self.chat_partner = ""
 
     def notify(self, text: str, frames: int = 240) -> None:
         """Show a short message in the HUD for a few seconds."""

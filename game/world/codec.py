@@ -10,6 +10,8 @@ its memories but not their embeddings: the mind service's ``MemoryIndex`` embeds
 from __future__ import annotations
 
 import dataclasses
+import functools
+import sys
 import types
 import typing
 from collections.abc import Mapping
@@ -47,6 +49,16 @@ def from_dict(data: Mapping[str, Any], personas: Mapping[str, Persona]) -> Any:
     return _decode_dataclass(kind, data, personas)
 
 
+def encode(value: Any) -> Any:
+    """Any plain-data value (a dataclass such as a request, a tuple, a set...) in JSON-ready form."""
+    return _encode(value)
+
+
+def decode(kind: Any, data: Any, personas: Mapping[str, Persona]) -> Any:
+    """Rebuild a value of type ``kind`` (a dataclass, or any annotation) from ``encode``'s form."""
+    return _decode(kind, data, personas)
+
+
 def _encode_fields(value: Any) -> dict[str, Any]:
     """The fields of a dataclass, encoded."""
     return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -71,12 +83,18 @@ def _encode(value: Any) -> Any:
 
 def _decode_dataclass(kind: type, data: Mapping[str, Any], personas: Mapping[str, Persona]) -> Any:
     """Build dataclass ``kind`` from a dict, decoding each field by its annotation."""
-    hints = typing.get_type_hints(kind, vars(c) | _NESTED | {"Persona": Persona})
+    hints = _hints(kind)
     values = {}
     for f in dataclasses.fields(kind):
         if f.name in data:
             values[f.name] = _decode(hints[f.name], data[f.name], personas)
     return kind(**values)
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    """The resolved field annotations of a dataclass (worked out once per class: a save decodes thousands)."""
+    return typing.get_type_hints(kind, vars(sys.modules[kind.__module__]) | _NESTED | {"Persona": Persona})
 
 
 def _decode(hint: Any, value: Any, personas: Mapping[str, Persona]) -> Any:

@@ -116,10 +116,10 @@ class Entities:
     # queries ------------------------------------------------------------------------------------------------------
 
     def get_component(self, kind: type[C]) -> list[tuple[int, C]]:
-        """Every (entity, component) of a type; the list stays valid while the world changes under it."""
+        """Every (entity, component) of a type, in id order; the list stays valid while the world changes under it."""
         cached = self._queries.get((kind,))
         if cached is None:
-            cached = [(e, self._entities[e][kind]) for e in self._holders.get(kind, ())]
+            cached = [(e, self._entities[e][kind]) for e in sorted(self._holders.get(kind, ()))]
             self._queries[(kind,)] = cached
         return cached
 
@@ -143,13 +143,17 @@ class Entities:
         return cached
 
     def _matching(self, kinds: tuple[type[Any], ...]) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """Walk the smallest holder set (the first of equal size) and keep the entities that have the rest."""
+        """Walk the smallest holder set (the first of equal size) in id order and keep the entities that have the rest.
+
+        Id order, not the set's own: a set's order depends on its history (what was added and removed, how large
+        it grew), which a town read back from a save does not share; sorted, the same town queries the same way.
+        """
         sets = [self._holders.get(kind) for kind in kinds]
         if not kinds or any(s is None for s in sets):
             return
         smallest = min(range(len(kinds)), key=lambda i: len(sets[i]))  # type: ignore[arg-type]
         others = [kind for i, kind in enumerate(kinds) if i != smallest]
-        for entity in sets[smallest]:  # type: ignore[union-attr]
+        for entity in sorted(sets[smallest]):  # type: ignore[arg-type]  # by id: no set's history decides the order
             components = self._entities[entity]
             if all(kind in components for kind in others):
                 yield entity, tuple(components[kind] for kind in kinds)

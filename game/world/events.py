@@ -190,6 +190,15 @@ class EventLog:
             self._sink.write(dumps(record) + "\n")
         return record
 
+    @property
+    def keeps(self) -> bool:
+        """Whether records are kept in memory (besides any file they stream to)."""
+        return self._keep
+
+    def stream_to(self, sink: TextIO | None, keep: bool) -> None:
+        """From now on write records to ``sink`` (and keep them in memory if ``keep``)."""
+        self._sink, self._keep = sink, keep
+
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         """Return the kept records whose type is ``kind``."""
         return [r for r in self.records if r["type"] == kind]

@@ -45,6 +45,14 @@ class InlineExecutor:
         """Inline answers come whole: no partial text."""
         return {}
 
+    def pending(self) -> list[Request]:
+        """Inline answers come at once: nothing is ever out."""
+        return []
+
+    def forget(self) -> None:
+        """Drop answers not yet collected (a save was loaded over this town)."""
+        self._done = []
+
     def close(self) -> None:
         """Nothing to stop."""
 
@@ -80,6 +88,17 @@ class ThreadExecutor:
     def partials(self) -> dict[int, str]:
         """The text so far of replies still being generated, by request id."""
         return dict(self._partials)
+
+    def pending(self) -> list[Request]:
+        """Requests sent and not yet answered, by id (a save sends them again on loading)."""
+        with self._lock:
+            return sorted((request for request, _ in self._sent.values()), key=lambda r: r.id)
+
+    def forget(self) -> None:
+        """Forget every request out: their answers, when they come, are dropped (a save was loaded)."""
+        with self._lock:
+            self._sent.clear()
+        self._partials.clear()
 
     def warm(self, request: Request) -> None:
         """Queue a warm-up for a request that is coming."""
@@ -180,6 +199,14 @@ class Executor(Protocol):
 
     def partials(self) -> dict[int, str]:
         """Text so far of streamed replies, by request id."""
+        ...
+
+    def pending(self) -> list[Request]:
+        """Requests sent and not yet answered."""
+        ...
+
+    def forget(self) -> None:
+        """Drop every request out; answers to them are ignored."""
         ...
 
     def close(self) -> None:

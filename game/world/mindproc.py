@@ -104,6 +104,15 @@ class ProcessExecutor:
         """The text so far of replies still being generated, by request id."""
         return dict(self._partials)
 
+    def pending(self) -> list[Request]:
+        """Requests sent and not yet answered, by id (a save sends them again on loading)."""
+        return sorted((request for request, _ in self._sent.values()), key=lambda r: r.id)
+
+    def forget(self) -> None:
+        """Forget every request out: their answers, when they come, are dropped (a save was loaded)."""
+        self._sent.clear()
+        self._partials.clear()
+
     def close(self) -> None:
         """Ask the child to stop, wait for it a little, then end it."""
         if self._process.is_alive():

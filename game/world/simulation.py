@@ -102,6 +102,10 @@ class Simulation:
                  processors: tuple[Callable[[Town], Processor], ...] = SCHEDULE, **overrides: Any):
         self.world = world if isinstance(world, WorldDef) else load_world(world)
         self.seed = seed
+        self.overrides = dict(overrides)
+        """The settings and run options given as keywords (a save keeps them, so a resumed run has the same)."""
+        self.changed_files: list[str] = []
+        """For a resumed run: the world's files that changed since its save (the run goes on with them)."""
         rules, run = split_overrides(overrides)
         settings = checked(self.world.settings, **rules)
         self.options = checked(RunOptions(), **run)
@@ -252,6 +256,22 @@ class Simulation:
     def residents(self) -> list[ResidentState]:
         """Return snapshots of every resident, in id order."""
         return [self.resident(rid) for rid in sorted(self.town.residents)]
+
+    def save(self, path: Path) -> None:
+        """Save the whole town to the SQLite file ``path`` in one transaction (see game/world/save.py)."""
+        from game.world.save import write_save
+        write_save(self, path)
+
+    def load(self, path: Path) -> None:
+        """Put a save of this world in place of the town as it is now (the window's F9)."""
+        from game.world.save import load_into
+        load_into(self, path)
+
+    @classmethod
+    def resume(cls, path: Path, **options: Any) -> Simulation:
+        """Continue from a save exactly where it stopped; ``options`` as for the constructor (brain, sinks...)."""
+        from game.world.save import resume
+        return resume(path, **options)
 
     def close(self) -> None:
         """Stop the brain's worker (if any)."""

@@ -25,6 +25,11 @@ class Trace:
         self.by_fallback = 0
         """Records whose brain could not answer (an error: late, server down...), so the fallback did."""
 
+    @property
+    def keeps(self) -> bool:
+        """Whether records are kept in memory (besides any file they stream to)."""
+        return self._keep
+
     def retrieved(self, request_id: int, scored: list[Scored]) -> None:
         """Remember which memories (with their scores) went into a request."""
         self._retrieved[request_id] = [

@@ -1,0 +1,306 @@
+"""Saves: a town's whole state in one SQLite file, written in one transaction, read back to continue exactly.
+
+Tables: ``schema_version``; ``meta`` (world, seed, clock, settings, the sha256 of each of the world's
+files); ``residents`` (who is where, needs, how many memories); ``components`` (every entity's components
+as JSON, through game/world/codec.py, personas by id); ``embeddings`` (each memory stream's vectors, float32,
+kept as they were: embedding again may differ in the last bits and change a ranking); and one ``state`` row
+of JSON (the clock, the seeded generator, requests queued for the next batch, conversations, claims, timed
+events, players' commands, counters). Everything is plain data: nothing in a save runs code when opened.
+A save rewrites all of it in a single transaction (WAL journal, full sync), so a kill or a full disk at any
+moment leaves either the previous complete save or the new one, never a mixture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import sqlite3
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from agents.protocol import Request
+from game.world import codec
+from game.world.commands import Leave, Outcome, PlaceAt, Say, StartTalk, Typing, Walk
+from game.world.components import Resident
+from game.world.scenario import TimedEvent
+
+if TYPE_CHECKING:
+    from game.world.simulation import Simulation
+
+SCHEMA_VERSION = 1
+"""The save format this npcworld writes; older ones are migrated by ``MIGRATIONS`` on opening."""
+
+MIGRATIONS: dict[int, Any] = {}
+"""Schema version -> a function upgrading an open save from it to the next version (none yet: 1 is the first)."""
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS residents (id TEXT PRIMARY KEY, name TEXT, place TEXT, x INTEGER, y INTEGER, "
+    "needs TEXT, memories INTEGER)",
+    "CREATE TABLE IF NOT EXISTS components (entity INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, "
+    "PRIMARY KEY (entity, type))",
+    "CREATE TABLE IF NOT EXISTS embeddings (owner TEXT PRIMARY KEY, rows INTEGER, dim INTEGER, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)",
+)
+
+
+class SaveError(Exception):
+    """A save that cannot be written or read, with the file and what to do."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A save read back: what it says about itself, the town's state, and the memories' embeddings."""
+
+    path: Path
+    meta: dict[str, Any]
+    state: dict[str, Any]
+    vectors: dict[str, np.ndarray]
+
+
+def world_files(root: Path) -> dict[str, str]:
+    """sha256 of each file that defines a world (world.toml, the map, personas, prompt overrides), by path."""
+    files = [p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in (".toml", ".tmx", ".tsx", ".txt")]
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def write_save(sim: Simulation, path: Path) -> None:
+    """Save ``sim`` to ``path`` in one transaction; on any failure the previous save there stays as it was."""
+    state = capture(sim)
+    entities = state.pop("entities")
+    state["entity_order"] = [entity for entity, _ in entities]  # one with no components has no row below
+    clock = sim.clock
+    meta = {"world": sim.world.name, "world_dir": str(sim.world.root), "seed": sim.seed, "tick": clock.tick,
+            "day": clock.day, "time": clock.hhmm, "brain": sim.brain_name, "overrides": sim.overrides,
+            "files": world_files(sim.world.root)}
+    rows = []
+    for resident in sim.residents():
+        needs = {name: round(getattr(resident.mind.needs, name), 2) for name in ("energy", "hunger", "social", "fun")}
+        rows.append((resident.id, resident.name, resident.place, resident.tile[0], resident.tile[1],
+                     json.dumps(needs), len(resident.mind.memory)))
+    components = [(entity, data["type"], json.dumps(data)) for entity, datas in entities for data in datas]
+    vectors = [(owner, len(rows_), int(rows_.shape[1]), np.ascontiguousarray(rows_, dtype=np.float32).tobytes())
+               for owner, rows_ in sim.town.mind.index.state().items()]
+    try:
+        connection = _connect(path)
+    except sqlite3.Error as exc:
+        raise SaveError(f"cannot write save {path}: {exc} (is the folder there and writable?)") from exc
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for table in _TABLES:
+            connection.execute(table)
+        for table in ("schema_version", "meta", "residents", "components", "embeddings", "state"):
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+        connection.executemany("INSERT INTO residents VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        connection.executemany("INSERT INTO components VALUES (?, ?, ?)", components)
+        connection.executemany("INSERT INTO embeddings VALUES (?, ?, ?, ?)", vectors)
+        connection.execute("INSERT INTO state VALUES (1, ?)", (json.dumps(state),))
+        connection.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise SaveError(f"cannot write save {path}: {exc}; the last good save there is kept") from exc
+    finally:
+        connection.close()
+
+
+def read_save(path: Path) -> Saved:
+    """Open a save, migrating an older schema; a newer, broken or foreign file is a ``SaveError`` saying so."""
+    if not path.is_file():
+        raise SaveError(f"no save at {path}")
+    try:
+        connection = sqlite3.connect(path, timeout=10)  # no pragmas: reading must not change the file's mode
+        try:
+            version = _version(connection, path)
+            while version < SCHEMA_VERSION:
+                if version not in MIGRATIONS:
+                    raise SaveError(f"{path} is a save of schema version {version}, which this npcworld (schema "
+                                    f"{SCHEMA_VERSION}) cannot upgrade: open it with the npcworld that wrote it")
+                MIGRATIONS[version](connection)
+                version += 1
+            meta = {key: json.loads(value) for key, value in connection.execute("SELECT key, value FROM meta")}
+            row = connection.execute("SELECT data FROM state WHERE id = 1").fetchone()
+            entities: dict[int, list[dict[str, Any]]] = {}
+            for entity, data in connection.execute("SELECT entity, data FROM components ORDER BY rowid"):
+                entities.setdefault(entity, []).append(json.loads(data))
+            stored = connection.execute("SELECT owner, rows, dim, data FROM embeddings")
+            vectors = {owner: np.frombuffer(blob, dtype=np.float32).reshape(count, dim).copy()
+                       for owner, count, dim, blob in stored}
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise SaveError(f"{path} is not a readable npcworld save ({exc})") from exc
+    if row is None:
+        raise SaveError(f"{path} holds no town state (not an npcworld save, or never completed)")
+    state = json.loads(row[0])
+    order = state.pop("entity_order", None) or list(entities)
+    state["entities"] = [[entity, entities.get(entity, [])] for entity in order]
+    return Saved(path, meta, state, vectors)
+
+
+def resume(path: Path, *, events_sink: Any = None, keep_events: bool = True, **options: Any) -> Simulation:
+    """Build the saved world again (as its files are now), put the saved state in, and return the simulation.
+
+    ``options`` go to ``Simulation`` (brain, embedder, trace, threaded...); the seed and settings come from the
+    save. The world's files that changed since are listed in ``changed_files``.
+    """
+    from game.world.loader import load_world
+    from game.world.simulation import Simulation
+    saved = read_save(path)
+    folder = Path(saved.meta["world_dir"])
+    world = load_world(folder if folder.is_dir() else saved.meta["world"].lower())
+    if "seed" in options or "plants" in options:
+        raise ValueError("a resumed run keeps its save's seed and planted memories")
+    sim = Simulation(world, seed=saved.meta["seed"], events_sink=None, keep_events=False,
+                     **options, **saved.meta["overrides"])
+    assert sim.trace.answers == 0, "building the town answers nothing: the saved counters go in as they were"
+    sim.town.log.stream_to(events_sink, keep_events)  # what building the town logged again is dropped
+    restore(sim, saved.state, saved.vectors)
+    sim.changed_files = _changed(world.root, saved.meta["files"])
+    return sim
+
+
+def load_into(sim: Simulation, path: Path) -> None:
+    """Replace ``sim``'s town with a save of the same world, in place (the window's F9): brain and view go on.
+
+    Requests still out with the brain are forgotten (their answers are dropped); the save's own are sent again.
+    """
+    saved = read_save(path)
+    if saved.meta["world"] != sim.world.name:
+        raise SaveError(f"{path} is a save of {saved.meta['world']}, not of {sim.world.name}")
+    if saved.meta["overrides"] != sim.overrides:
+        raise SaveError(f"{path} was saved with other settings ({saved.meta['overrides']}); resume it instead")
+    sim.town.mind.executor.forget()
+    sim.town.mind._outbox = []
+    restore(sim, saved.state, saved.vectors)
+    sim.changed_files = _changed(sim.world.root, saved.meta["files"])
+
+
+def _changed(root: Path, then: dict[str, str]) -> list[str]:
+    """The world's files added, removed or changed since a save's hashes ``then``."""
+    now = world_files(root)
+    return sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
+
+
+def _version(connection: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, or a ``SaveError`` if it has none or a newer one."""
+    try:
+        row = connection.execute("SELECT version FROM schema_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        raise SaveError(f"{path} is not an npcworld save (no schema_version table)") from exc
+    if row is None:
+        raise SaveError(f"{path} is not an npcworld save (no schema version)")
+    if row[0] > SCHEMA_VERSION:
+        raise SaveError(f"{path} was written by a newer npcworld (save schema {row[0]}; this one reads up to "
+                        f"{SCHEMA_VERSION}): upgrade npcworld to open it")
+    return int(row[0])
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL journal, fully synced commits."""
+    connection = sqlite3.connect(path, timeout=10, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    return connection
+
+
+def capture(sim: Simulation) -> dict[str, Any]:
+    """Everything of ``sim`` a continuation needs, JSON-ready (embeddings apart: ``MemoryIndex.state``).
+
+    Components go through game/world/codec.py (personas by id); requests queued for the next batch, timed
+    events and players' commands through the same field-by-field encoding. Taken between ticks, when no
+    answer is waiting to be applied.
+    """
+    town, ecs, mind, trace = sim.town, sim.town.ecs, sim.town.mind, sim.town.trace
+    assert not any(mind._inbox.values()), "saves are taken between ticks: every answer has been applied"
+    personas = {p.id for p in sim.world.personas}
+    players = {resident.id: resident.persona.name for _, resident in ecs.get_component(Resident)
+               if resident.id not in personas}
+    version, internal, gauss = town.rng.getstate()
+    return {
+        "tick": town.clock.tick, "rng": [version, list(internal), gauss], "plan_seed": town.plan_seed,
+        "next_entity": int(repr(ecs._ids)[6:-1]), "dead": sorted(ecs._dead),
+        "entities": [[entity, [codec.to_dict(c) for c in components.values()]]
+                     for entity, components in ecs._entities.items()],
+        "residents": town.residents, "conversations": town.conversations,
+        "conversations_started": town.conversations_started,
+        "claims": [[x, y, owner] for (x, y), owner in town.claims.items()],
+        "scenario": [codec.encode(event) for event in town.scenario],
+        "waiting": [_typed(command) for command in town.inbox.waiting],
+        "outcomes": [{"command": _typed(o.command), "tick": o.tick, "refused": o.refused}
+                     for o in town.inbox.outcomes],
+        "player": sim.player, "players": players,
+        "mind": {"next_id": mind._next_id,  # queued for the next batch, then out with the brain (sent again)
+                 "outbox": [codec.encode(r) for r in [*mind._outbox, *mind.executor.pending()]],
+                 "batches": mind.batches, "requests": mind.requests, "timeouts": mind.timeouts},
+        "log_counts": town.log.counts,
+        "trace": {"retrieved": {str(k): v for k, v in trace._retrieved.items()},
+                  "prompts": sorted(trace._prompts_written), "answers": trace.answers,
+                  "by_fallback": trace.by_fallback},
+    }
+
+
+def restore(sim: Simulation, state: dict[str, Any], vectors: dict[str, np.ndarray]) -> None:
+    """Put a captured state into a freshly built ``sim`` of the same world, seed and settings.
+
+    Residents take their personas from the world's files as they are now (live edits go on); players are
+    made again from their names.
+    """
+    from game.world.player import player_persona
+    town, ecs, mind, trace = sim.town, sim.town.ecs, sim.town.mind, sim.town.trace
+    personas = {p.id: p for p in sim.world.personas}
+    personas |= {pid: replace(player_persona(name), id=pid) for pid, name in state["players"].items()}
+    town.clock.tick = state["tick"]
+    version, internal, gauss = state["rng"]
+    town.rng.setstate((version, tuple(internal), gauss))
+    town.plan_seed = state["plan_seed"]
+    ecs._ids = itertools.count(state["next_entity"])
+    ecs._entities, ecs._holders, ecs._dead = {}, {}, set(state["dead"])
+    for entity, components in state["entities"]:
+        ecs._entities[entity] = {}
+        for data in components:
+            component = codec.from_dict(data, personas)
+            ecs._entities[entity][type(component)] = component
+            ecs._holders.setdefault(type(component), set()).add(entity)
+    ecs._queries.clear()
+    town.residents, town.conversations = dict(state["residents"]), dict(state["conversations"])
+    town.conversations_started = state["conversations_started"]
+    town.claims = {(x, y): owner for x, y, owner in state["claims"]}
+    town.scenario = [codec.decode(TimedEvent, event, personas) for event in state["scenario"]]
+    town.inbox.waiting.clear()
+    town.inbox.waiting.extend(_untyped(command) for command in state["waiting"])
+    town.inbox.outcomes = [Outcome(_untyped(o["command"]), o["tick"], o["refused"]) for o in state["outcomes"]]
+    sim.player = state["player"]
+    saved_mind = state["mind"]
+    mind._next_id = saved_mind["next_id"]
+    mind._outbox = [codec.decode(Request, request, personas) for request in saved_mind["outbox"]]
+    mind.batches, mind.requests, mind.timeouts = saved_mind["batches"], saved_mind["requests"], saved_mind["timeouts"]
+    mind.index.load_state(vectors)
+    town.log.counts = dict(state["log_counts"])
+    saved_trace = state["trace"]
+    trace.answers, trace.by_fallback = saved_trace["answers"], saved_trace["by_fallback"]
+    trace._retrieved = {int(k): v for k, v in saved_trace["retrieved"].items()}
+    trace._prompts_written = set(saved_trace["prompts"])
+
+
+def _typed(command: Any) -> dict[str, Any]:
+    """A player's command with its type name."""
+    return {"type": type(command).__name__, **codec.encode(command)}
+
+
+def _untyped(data: dict[str, Any]) -> Any:
+    """A command back from ``_typed``'s form."""
+    kind = _COMMANDS.get(data["type"])
+    if kind is None:
+        raise SaveError(f"unknown command type {data['type']!r} in the save")
+    return codec.decode(kind, {k: v for k, v in data.items() if k != "type"}, {})
+
+
+_COMMANDS = {kind.__name__: kind for kind in (Walk, StartTalk, Say, Leave, Typing, PlaceAt)}
