@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--save", type=Path, default=None, metavar="PATH",
                      help="save the town to this SQLite file at the end (and every --save-every game hours)")
     sim.add_argument("--save-every", type=float, default=None, metavar="GAME_HOURS",
-                     help="also save every this many game hours (needs --save)")
+                     help="also save every this many game hours, looked at each game hour (needs --save)")
     sim.add_argument("--resume", type=Path, default=None, metavar="PATH",
                      help="continue a saved town for --hours more (its world, seed and settings come from the save)")
     play = sub.add_parser("play", help="open the town in a window")
