@@ -174,3 +174,19 @@ def test_the_live_default_brain_resumes_with_the_same_bytes(tmp_path: Path) -> N
     assert main([*common, "--hours", "1", "--out", str(tmp_path / "b"), "--resume", str(tmp_path / "s")]) == 0
     joined = (tmp_path / "a" / "events.jsonl").read_bytes() + (tmp_path / "b" / "events.jsonl").read_bytes()
     assert joined == (tmp_path / "whole" / "events.jsonl").read_bytes()
+
+
+def test_answers_not_yet_applied_are_saved_too(tmp_path: Path) -> None:
+    """A save taken mid-tick (after the batch came back, before it was applied) keeps those answers."""
+    from agents.protocol import Answer
+    with Simulation("oakvale", seed=2) as sim:
+        sim.run(hours=1)
+        for _ in range(200):
+            if sim.town.mind._outbox:
+                break
+            sim.step()
+        request = sim.town.mind._outbox[0]
+        sim.town.mind._inbox["decide"].append((request, Answer(request.id, '{"action": "wait", "minutes": 5}')))
+        sim.save(tmp_path / "s")
+        with Simulation.resume(tmp_path / "s") as again:
+            assert again.town.mind._inbox["decide"] == sim.town.mind._inbox["decide"]

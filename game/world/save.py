@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agents.protocol import Request
+from agents.protocol import Answer, Request
 from game.world import codec
 from game.world.commands import Leave, Outcome, PlaceAt, Say, StartTalk, Typing, Walk
 from game.world.components import Resident
@@ -215,11 +215,9 @@ def capture(sim: Simulation) -> dict[str, Any]:
     """Everything of ``sim`` a continuation needs, JSON-ready (embeddings apart: ``MemoryIndex.state``).
 
     Components go through game/world/codec.py (personas by id); requests queued for the next batch, timed
-    events and players' commands through the same field-by-field encoding. Taken between ticks, when no
-    answer is waiting to be applied.
+    events, players' commands and any answer not yet applied through the same field-by-field encoding.
     """
     town, ecs, mind, trace = sim.town, sim.town.ecs, sim.town.mind, sim.town.trace
-    assert not any(mind._inbox.values()), "saves are taken between ticks: every answer has been applied"
     personas = {p.id for p in sim.world.personas}
     players = {resident.id: resident.persona.name for _, resident in ecs.get_component(Resident)
                if resident.id not in personas}
@@ -239,6 +237,8 @@ def capture(sim: Simulation) -> dict[str, Any]:
         "player": sim.player, "players": players,
         "mind": {"next_id": mind._next_id,  # queued for the next batch, then out with the brain (sent again)
                  "outbox": [codec.encode(r) for r in [*mind._outbox, *mind.executor.pending()]],
+                 "answers": {kind: [[codec.encode(request), codec.encode(answer)] for request, answer in pairs]
+                             for kind, pairs in mind._inbox.items() if pairs},
                  "batches": mind.batches, "requests": mind.requests, "timeouts": mind.timeouts},
         "log_counts": town.log.counts,
         "trace": {"retrieved": {str(k): v for k, v in trace._retrieved.items()},
@@ -281,6 +281,10 @@ def restore(sim: Simulation, state: dict[str, Any], vectors: dict[str, np.ndarra
     saved_mind = state["mind"]
     mind._next_id = saved_mind["next_id"]
     mind._outbox = [codec.decode(Request, request, personas) for request in saved_mind["outbox"]]
+    mind._inbox.clear()
+    for kind, pairs in saved_mind.get("answers", {}).items():
+        mind._inbox[kind] = [(codec.decode(Request, request, personas), codec.decode(Answer, answer, personas))
+                             for request, answer in pairs]
     mind.batches, mind.requests, mind.timeouts = saved_mind["batches"], saved_mind["requests"], saved_mind["timeouts"]
     mind.index.load_state(vectors)
     town.log.counts = dict(state["log_counts"])
