@@ -9,7 +9,6 @@ component set), so a run's events do not change, but each ``Town`` owns its own 
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from typing import Any, ClassVar, TypeVar, overload
 
@@ -34,7 +33,8 @@ class Entities:
     """Entities (plain ints), their components (one per type), the processors of a tick, and cached queries."""
 
     def __init__(self) -> None:
-        self._ids = itertools.count(1)
+        self._next = 1
+        """The id the next new entity gets."""
         self._entities: dict[int, dict[type[Any], Any]] = {}
         self._holders: dict[type[Any], set[int]] = {}
         """Component type -> the entities that have one."""
@@ -46,7 +46,8 @@ class Entities:
 
     def create_entity(self, *components: Any) -> int:
         """Make a new entity, with these components, and return its id."""
-        entity = next(self._ids)
+        entity = self._next
+        self._next += 1
         self._entities[entity] = {}
         for component in components:
             self._attach(entity, type(component), component)
@@ -68,6 +69,20 @@ class Entities:
     def entities(self) -> Iterator[int]:
         """Every entity id, oldest first (ones waiting to be deleted included)."""
         return iter(list(self._entities))
+
+    def dump(self) -> tuple[int, list[int], list[tuple[int, tuple[Any, ...]]]]:
+        """Everything stored, for a save: the next id, the entities waiting to be deleted, each one's components."""
+        return self._next, sorted(self._dead), [(e, tuple(c.values())) for e, c in self._entities.items()]
+
+    def load(self, next_id: int, dead: list[int], entities: list[tuple[int, tuple[Any, ...]]]) -> None:
+        """Replace everything stored with what ``dump`` gave (processors stay); queries start afresh."""
+        self._next, self._dead = next_id, set(dead)
+        self._entities, self._holders = {}, {}
+        for entity, components in entities:
+            self._entities[entity] = {}
+            for component in components:
+                self._attach(entity, type(component), component)
+        self._queries.clear()
 
     # components ---------------------------------------------------------------------------------------------------
 

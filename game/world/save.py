@@ -13,7 +13,6 @@ moment leaves either the previous complete save or the new one, never a mixture.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import sqlite3
 from dataclasses import dataclass, replace
@@ -222,11 +221,11 @@ def capture(sim: Simulation) -> dict[str, Any]:
     players = {resident.id: resident.persona.name for _, resident in ecs.get_component(Resident)
                if resident.id not in personas}
     version, internal, gauss = town.rng.getstate()
+    next_entity, dead, entities = ecs.dump()
     return {
         "tick": town.clock.tick, "rng": [version, list(internal), gauss], "plan_seed": town.plan_seed,
-        "next_entity": int(repr(ecs._ids)[6:-1]), "dead": sorted(ecs._dead),
-        "entities": [[entity, [codec.to_dict(c) for c in components.values()]]
-                     for entity, components in ecs._entities.items()],
+        "next_entity": next_entity, "dead": dead,
+        "entities": [[entity, [codec.to_dict(c) for c in components]] for entity, components in entities],
         "residents": town.residents, "conversations": town.conversations,
         "conversations_started": town.conversations_started,
         "claims": [[x, y, owner] for (x, y), owner in town.claims.items()],
@@ -261,15 +260,9 @@ def restore(sim: Simulation, state: dict[str, Any], vectors: dict[str, np.ndarra
     version, internal, gauss = state["rng"]
     town.rng.setstate((version, tuple(internal), gauss))
     town.plan_seed = state["plan_seed"]
-    ecs._ids = itertools.count(state["next_entity"])
-    ecs._entities, ecs._holders, ecs._dead = {}, {}, set(state["dead"])
-    for entity, components in state["entities"]:
-        ecs._entities[entity] = {}
-        for data in components:
-            component = codec.from_dict(data, personas)
-            ecs._entities[entity][type(component)] = component
-            ecs._holders.setdefault(type(component), set()).add(entity)
-    ecs._queries.clear()
+    entities = [(entity, tuple(codec.from_dict(data, personas) for data in datas))
+                for entity, datas in state["entities"]]
+    ecs.load(state["next_entity"], state["dead"], entities)
     town.residents, town.conversations = dict(state["residents"]), dict(state["conversations"])
     town.conversations_started = state["conversations_started"]
     town.claims = {(x, y): owner for x, y, owner in state["claims"]}
