@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING_COMMANDS = {"game/cli/model.py"}
 """The only run-time modules that may import agents.training: the train, evaluate and export commands."""
 
+PERSONA_MAKER = ("game/worldgen/people.py", ("agents.training.towns", "agents.training.vocab"))
+"""new-world reuses the corpus's persona maker (plain data and random draws, no torch), and only that."""
+
 
 def _imports(tree: ast.Module, module: str) -> list[tuple[str, bool]]:
     """Every module ``tree`` imports, with whether the import runs when the module loads (not inside a function)."""
@@ -69,8 +72,11 @@ def violations(root: Path) -> list[str]:
             elif _under(name, "game.world") and _under(target, "agents.brains") and target != "agents.brains" \
                     and not target.startswith("agents.brains.load_brain"):
                 rule = "the world uses brains through the protocol and the registry, never a concrete brain"
+            elif _under(name, "game.worldgen") and _under(target, "game.world", "game.view", "game.cli"):
+                rule = "the world generator writes files; it never imports the world, the view or the command line"
             elif _under(target, "agents.training") and not _under(name, "agents.training") \
-                    and rel not in TRAINING_COMMANDS:
+                    and rel not in TRAINING_COMMANDS \
+                    and not (rel == PERSONA_MAKER[0] and _under(target, *PERSONA_MAKER[1])):
                 rule = "only the train and evaluate commands import agents.training"
             if rule:
                 found.append(f"{rel}: imports {target} ({rule})")

@@ -13,6 +13,7 @@ from agents.embeddings import Embedder
 from agents.errors import ContentError
 from agents.protocol import BrainFatalError
 from game.cli.model import model_command, model_parsers
+from game.cli.newworld import new_world_command, new_world_parser
 from game.cli.persona_args import persona_command, persona_parser
 from game.world.mindproc import BrainSpec
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "and mood, model calls, news spread, plans kept, rejected intents)")
     persona_parser(sub)
     model_parsers(sub)
+    new_world_parser(sub)
     return parser
 
 
@@ -167,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  size=(int(width), int(height)), script=args.script)
         if args.command == "persona":
             return persona_command(args)
+        if args.command == "new-world":
+            return new_world_command(args)
         return model_command(args)
     except ContentError as exc:
         print(f"npcworld: error: {exc}", file=sys.stderr)

@@ -6,7 +6,7 @@ from agents.persona import Persona
 from agents.protocol import Nearby, Options, Situation
 from game.world.components import Activity, Path, Perceived, Position, Resident, Talking
 from game.world.town import Town
-from game.world.worldmap import Place
+from game.world.worldmap import Place, TileMap
 
 
 def doing(town: Town, entity: int) -> str:
@@ -46,12 +46,33 @@ def options(town: Town, entity: int) -> Options:
         other = town.entity_of(other_id)
         if other is not None and town.available(other) and not town.in_cooldown(entity, other_id):
             people.append(other_id)
-    places = tuple(sorted(p.id for p in town.tilemap.places.values() if p.tiles and may_enter(resident.persona, p)))
-    return Options(places, tuple(people), position.place == resident.persona.home)
+    return Options(enterable(town.tilemap, resident.persona), tuple(people), position.place == resident.persona.home)
+
+
+_ENTERABLE: dict[tuple[int, int], tuple[Persona, TileMap, tuple[str, ...]]] = {}
+
+
+def enterable(tilemap: TileMap, persona: Persona) -> tuple[str, ...]:
+    """The places ``persona`` may go into on ``tilemap``, sorted; worked out once per persona and map.
+
+    Both are immutable (a reloaded persona is a new object), and in a town of a thousand homes going through
+    every place for every decision was the largest cost of a tick.
+    """
+    key = (id(persona), id(tilemap))
+    cached = _ENTERABLE.get(key)
+    if cached is not None and cached[0] is persona and cached[1] is tilemap:
+        return cached[2]
+    if len(_ENTERABLE) > 20_000:
+        _ENTERABLE.clear()
+    visits = {persona.resolve_place(where) for block in persona.routine for where in block.places}
+    places = tuple(sorted(p.id for p in tilemap.places.values()
+                          if p.tiles and (p.kind != "home" or p.id == persona.home or p.id in visits)))
+    _ENTERABLE[key] = (persona, tilemap, places)
+    return places
 
 
 def may_enter(persona: Persona, place: Place) -> bool:
     """Homes are private: a resident goes into its own, or one its routine names (a standing visit)."""
     if place.kind != "home" or place.id == persona.home:
         return True
-    return any(persona.resolve_place(where) == place.id for block in persona.routine for where in block.places)
+    return place.id in {persona.resolve_place(where) for block in persona.routine for where in block.places}
