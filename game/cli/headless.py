@@ -24,11 +24,13 @@ from game.world.trace import Trace
 
 def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
              plants: tuple[Plant, ...] = (), record: Path | None = None, progress: bool = False,
-             save: Path | None = None, save_every: float | None = None, resume: Path | None = None) -> dict[str, Any]:
+             save: Path | None = None, save_every: float | None = None, resume: Path | None = None,
+             **overrides: Any) -> dict[str, Any]:
     """Run ``hours`` of game time; write events, trace, prompts and vitals (.jsonl) and summary.json in ``out``.
 
     ``resume`` continues a save instead of starting ``world`` afresh; ``save`` saves the town at the end and,
-    with ``save_every``, every that many game hours on the way.
+    with ``save_every``, every that many game hours on the way. ``overrides`` are settings and run options
+    (``think_budget=...``), as for ``Simulation``.
     """
     out.mkdir(parents=True, exist_ok=True)
     names = ("events.jsonl", "trace.jsonl", "prompts.jsonl", "vitals.jsonl")
@@ -49,7 +51,8 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
                       file=sys.stderr)
         else:
             sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
-                                                 events_sink=files["events.jsonl"], keep_events=False, trace=trace))
+                                                 events_sink=files["events.jsonl"], keep_events=False, trace=trace,
+                                                 **overrides))
         saver = _saver(sim, save, save_every)
         _run_sampling(sim, hours, files["vitals.jsonl"], _bar(sim) if progress else None, saver)
         if save is not None:

@@ -94,6 +94,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="plant a memory in a resident at the start (repeatable)")
     parser.add_argument("--plant-event", action="append", default=[], metavar="'HOST|TITLE|PLACE|DAY|HH:MM[|MIN]'",
                         help="plant news of a happening that HOST is hosting (repeatable)")
+    parser.add_argument("--think-budget", type=int, default=None, metavar="N",
+                        help="model requests per game hour (default 400; 0: no limit); past it the scripted policy "
+                             "answers what matters least (routine steps first, never the player)")
     brains = parser.add_argument_group("brains")
     brains.add_argument("--brain", default="local",
                         help="local (default: SmolLM2 tuned for the town, with npcworld's small model for decisions), "
@@ -201,7 +204,7 @@ def _run_command(args: argparse.Namespace) -> int:
         return play(world, seed=args.seed, brain=spec, frames=args.frames, plants=plants,
                     embedder=lambda: _embedder(args.embedder, threads=1), screenshot=args.screenshot,
                     speed=args.speed, size=(int(width), int(height)), script=args.script, name=args.name,
-                    save=args.save, resume=args.resume,
+                    save=args.save, resume=args.resume, **_budget(args),
                     progress=lambda step: print(f"npcworld: loading {step}...", file=sys.stderr, flush=True))
     embedder = _embedder(args.embedder, threads=spec.options.get("threads"))
     brain = load_brain(spec.name, **spec.options)
@@ -213,7 +216,7 @@ def _run_command(args: argparse.Namespace) -> int:
         try:
             simulate(world, hours=args.hours, seed=args.seed, brain=brain, out=args.out, embedder=embedder,
                      plants=plants, record=args.record, progress=not args.quiet and sys.stderr.isatty(),
-                     save=args.save, save_every=args.save_every, resume=args.resume)
+                     save=args.save, save_every=args.save_every, resume=args.resume, **_budget(args))
         except SaveError as exc:
             print(f"npcworld: error: {exc}", file=sys.stderr)
             return 2
@@ -224,6 +227,11 @@ def _run_command(args: argparse.Namespace) -> int:
     town = brain_spec(args, args.town_brain) if args.town_brain else None
     town_brain = load_brain(town.name, **town.options) if town is not None else None
     return interview_command(args, world, brain, embedder, plants, town_brain)
+
+
+def _budget(args: argparse.Namespace) -> dict[str, int]:
+    """The --think-budget flag as a run option (absent: the default)."""
+    return {} if args.think_budget is None else {"think_budget": args.think_budget}
 
 
 def _report_command(args: argparse.Namespace) -> int:

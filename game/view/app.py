@@ -30,7 +30,7 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
          embedder: Embedder | Callable[[], Embedder] | None = None, plants: tuple[Plant, ...] = (),
          script: Path | None = None, name: str | None = None,
          progress: Callable[[str], None] | None = None, save: Path | None = None,
-         resume: Path | None = None) -> int:
+         resume: Path | None = None, **overrides: Any) -> int:
     """Open the window and run until closed (or for ``frames`` frames); optionally save the last frame.
 
     The window opens first and shows what is loading while the town is built on a thread (``embedder`` may be
@@ -56,7 +56,7 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
         if resume is not None:
             return Simulation.resume(resume, brain=brain, embedder=chosen, threaded=frames is None, player=False)
         return Simulation(world, seed=seed, brain=brain, embedder=chosen, plants=plants, threaded=frames is None,
-                          player=False)
+                          player=False, **overrides)
 
     pygame.init()
     sim: Simulation | None = None

@@ -230,6 +230,11 @@ class MindService:
         self.batches = 0
         self.requests = 0
         self.timeouts = 0
+        self.triage: Callable[[list[Request]], tuple[list[Request], list[Request], dict[int, tuple[str, str]]]] \
+            | None = None
+        """Splits a batch into the brain's part and the part the scripted policy answers (game/world/attention.py)."""
+        self.on_tier: Callable[[int, str, str], None] | None = None
+        """Told which tier answers each request and why (the trace keeps it for the request's record)."""
 
     def next_id(self) -> int:
         """Reserve a new request id."""
@@ -247,11 +252,23 @@ class MindService:
         """Send the queued requests as one batch; collect finished answers; let the fallback answer overdue ones."""
         if self._outbox:
             batch, self._outbox = self._outbox, []
-            self.batches += 1
-            self.requests += len(batch)
-            self.executor.submit(batch)
+            scripted: list[Request] = []
+            if self.triage is not None:
+                batch, scripted, tiers = self.triage(batch)
+                if self.on_tier is not None:
+                    for request_id, (tier, why) in sorted(tiers.items()):
+                        self.on_tier(request_id, tier, why)
+            if batch:
+                self.batches += 1
+                self.requests += len(batch)
+                self.executor.submit(batch)
+            if scripted:
+                for request, answer in zip(scripted, self.fallback.think(scripted), strict=True):
+                    self._inbox[request.kind].append((request, answer))
         for request, answer in self.executor.poll():
             self._inbox[request.kind].append((request, answer))
+        for pairs in self._inbox.values():
+            pairs.sort(key=lambda pair: pair[0].id)
         for request in self.executor.overdue():
             self.timeouts += 1
             answer = self.fallback.think([request])[0]

@@ -242,7 +242,9 @@ def capture(sim: Simulation) -> dict[str, Any]:
         "log_counts": town.log.counts,
         "trace": {"retrieved": {str(k): v for k, v in trace._retrieved.items()},
                   "prompts": sorted(trace._prompts_written), "answers": trace.answers,
-                  "by_fallback": trace.by_fallback},
+                  "by_fallback": trace.by_fallback,
+                  "tiers": {str(k): list(v) for k, v in sorted(trace._tiers.items())}},
+        "attention": sim.attention.dump(),
     }
 
 
@@ -285,6 +287,9 @@ def restore(sim: Simulation, state: dict[str, Any], vectors: dict[str, np.ndarra
     trace.answers, trace.by_fallback = saved_trace["answers"], saved_trace["by_fallback"]
     trace._retrieved = {int(k): v for k, v in saved_trace["retrieved"].items()}
     trace._prompts_written = set(saved_trace["prompts"])
+    trace._tiers = {int(k): (v[0], v[1]) for k, v in saved_trace.get("tiers", {}).items()}
+    if "attention" in state:
+        sim.attention.load(state["attention"])
 
 
 def _typed(command: Any) -> dict[str, Any]:

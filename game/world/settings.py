@@ -52,6 +52,9 @@ class RunOptions:
     """In the window, a request unanswered after this many real seconds is decided by the scripted policy."""
     chat_timeout_seconds: float = 30.0
     """The same for a reply the player waits on (it streams into the chat box meanwhile)."""
+    think_budget: int = 400
+    """Model requests per game hour (0: no limit); past it the scripted policy answers what matters least
+    (game/world/attention.py). Twelve residents ask at most about 164 in an hour; a thousand ask thousands."""
 
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -72,6 +75,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "observation_gap_minutes": (1, 24 * 60),
     "think_timeout_seconds": (0.05, 600),
     "chat_timeout_seconds": (0.05, 600),
+    "think_budget": (0, 10_000_000),
 }
 
 

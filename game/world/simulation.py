@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,6 +17,7 @@ from agents.plans import DayPlan
 from agents.prompting import load_templates
 from agents.prompting import prepare as prepare_request
 from agents.protocol import Brain, FallbackPolicy, Request
+from game.world.attention import Attention
 from game.world.clock import GameClock
 from game.world.commands import Command, Outcome
 from game.world.components import (
@@ -128,6 +130,10 @@ class Simulation:
         self.town = Town(self.world, settings, clock, rng, EventLog(clock, events_sink, keep_events),
                          MindService(executor, fallback, prepare, MemoryIndex(embedder)), fallback, rng.getrandbits(63),
                          Pathfinder(self.world.tilemap.walkable), embedder, trace or Trace())
+        self.attention = Attention(self.options.think_budget or None)
+        """The model budget's state (who is promoted, what this game hour has spent)."""
+        self.town.mind.triage = partial(self.attention.triage, self.town)
+        self.town.mind.on_tier = self.town.trace.tier
         all_plants = self.world.plants + plants
         check_plants(plants, {p.id for p in self.world.personas}, set(self.world.tilemap.places), Path("--plant"))
         for processor in processors:  # SCHEDULE, or a test's chosen few

@@ -20,6 +20,7 @@ class Trace:
         self._keep = keep
         self._retrieved: dict[int, list[dict[str, Any]]] = {}
         self._prompts_written: set[str] = set()
+        self._tiers: dict[int, tuple[str, str]] = {}
         self.answers = 0
         """Records written."""
         self.by_fallback = 0
@@ -38,6 +39,10 @@ class Trace:
             for s in scored
         ]
 
+    def tier(self, request_id: int, tier: str, why: str) -> None:
+        """Note which tier answers a request and why (written into its record when it is answered)."""
+        self._tiers[request_id] = (tier, why)
+
     def record(self, tick: int, request: Request, answer: Answer, parsed: Any, accepted: bool | None = None,
                *, reason: str | None = None, **extra: Any) -> dict[str, Any]:
         """Write the record of one answered request."""
@@ -55,6 +60,9 @@ class Trace:
             "accepted": accepted, "rejection": reason, "latency_ms": round(answer.latency_s * 1000, 3),
             "tokens": answer.tokens, "error": answer.error, **extra,
         }
+        tier = self._tiers.pop(request.id, None)
+        if tier is not None:
+            record["tier"], record["tier_why"] = tier
         self.answers += 1
         self.by_fallback += answer.error is not None
         if self._keep:
