@@ -29,12 +29,20 @@ def real_requests(hours: float = 6) -> list[Request]:
     return spy.requests
 
 
-def frame_times(sim: Simulation, screen: Any, speed: float, count: int, pace: bool = False) -> list[float]:
-    """Milliseconds per frame of the window loop (due ticks, then draw), sorted; ``pace`` sleeps to 60 Hz like play."""
+def frame_times(sim: Simulation, screen: Any, speed: float, count: int, pace: bool = False,
+                centre: tuple[int, int] | None = None) -> list[float]:
+    """Milliseconds per frame of the window loop (due ticks, then draw), sorted; ``pace`` sleeps to 60 Hz like play.
+
+    The camera starts at the middle of the map, or on the tile ``centre``.
+    """
     import pygame
 
     from game.view.render import Renderer
     renderer = Renderer(sim, screen.get_size())
+    if centre:
+        tile = sim.world.tilemap.tile_size
+        renderer.camera.x, renderer.camera.y = centre[0] * tile + tile / 2, centre[1] * tile + tile / 2
+        renderer.camera.clamp()
     per_frame = sim.options.time_scale * speed / 60 / sim.clock.tick_seconds  # ticks per 60 Hz frame
     carry, times = 0.0, []
     for _ in range(count):

@@ -13,14 +13,14 @@ from agents.brains.scripted import ScriptedBrain
 from agents.embeddings import load_embedder
 from agents.protocol import Request
 from game.cli import main
-from game.world.attention import ROUTINE_SHARE, Attention
+from game.world.attention import COST, ROUTINE_SHARE, Attention
 from game.world.clock import GameClock
 from game.world.simulation import Simulation
 from game.worldgen import new_world
 
 
 class Counting(ScriptedBrain):
-    """The scripted brain standing in for a model: it counts what reaches it in each game hour of the town's clock."""
+    """The scripted brain standing in for a model: what reaches it in each game hour of the town's clock, by COST."""
 
     name = "counting"
 
@@ -31,7 +31,7 @@ class Counting(ScriptedBrain):
 
     def think(self, requests):  # type: ignore[no-untyped-def]
         assert self.clock is not None
-        self.by_hour[self.clock.total_minutes // 60] += len(requests)
+        self.by_hour[self.clock.total_minutes // 60] += sum(COST.get(r.kind, 1) for r in requests)
         self.seen += requests
         return super().think(requests)
 
@@ -48,7 +48,7 @@ def test_the_budget_holds_for_every_hour_of_a_day(crowd: Path) -> None:
         brain.clock = sim.town.clock
         sim.run(hours=24)
         records = sim.town.trace.records
-    assert max(brain.by_hour.values()) == 120 and len(brain.by_hour) >= 20, "asleep at night, busy by day"
+    assert 100 <= max(brain.by_hour.values()) <= 120 and len(brain.by_hour) >= 20, "asleep at night, busy by day"
     tiers = Counter(r["tier"] for r in records)
     sent = {r.id for r in brain.seen}
     assert tiers["scripted"] > 1000, "the rest went scripted"

@@ -25,14 +25,14 @@ import itertools
 import random
 import sys
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiles import BLOCKING, COLUMNS, TILE_SIZE, TILES
+
+from game.worldgen.grid import Rect as Place  # one named area of the map, in tiles
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_PATH = ROOT / "worlds" / "oakvale" / "map.tmx"
@@ -104,25 +104,6 @@ ASCII = {
 def gid(name: str) -> int:
     """Global tile id (firstgid 1) of the tile called ``name``."""
     return TILES.index(name) + 1
-
-
-@dataclass(frozen=True)
-class Place:
-    """One named area of the map, in tile coordinates (inclusive left/top, exclusive size)."""
-
-    pid: str
-    category: str
-    label: str
-    x: int
-    y: int
-    w: int
-    h: int
-
-    def cells(self) -> Iterator[tuple[int, int]]:
-        """Yield every (x, y) tile of the rectangle."""
-        for yy in range(self.y, self.y + self.h):
-            for xx in range(self.x, self.x + self.w):
-                yield xx, yy
 
 
 class Town:

@@ -95,8 +95,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plant-event", action="append", default=[], metavar="'HOST|TITLE|PLACE|DAY|HH:MM[|MIN]'",
                         help="plant news of a happening that HOST is hosting (repeatable)")
     parser.add_argument("--think-budget", type=int, default=None, metavar="N",
-                        help="model requests per game hour (default 400; 0: no limit); past it the scripted policy "
-                             "answers what matters least (routine steps first, never the player)")
+                        help="model requests per game hour, a day plan counting 20 and a line of talk 3 (default "
+                             "600; 0: no limit); past it the scripted policy answers what matters least (routine "
+                             "steps first, never the player)")
     brains = parser.add_argument_group("brains")
     brains.add_argument("--brain", default="local",
                         help="local (default: SmolLM2 tuned for the town, with npcworld's small model for decisions), "

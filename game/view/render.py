@@ -77,11 +77,18 @@ class Renderer:
         screen.blit(self.scaled_map(), self.camera.origin())
         placed = [(f, self._world_xy(f, alpha)) for f in figures(self.sim.town)]
         self._dots = [(wx, wy, (255, 230, 80) if f.id == self.me else (250, 250, 250)) for f, (wx, wy) in placed]
+        margin = SPRITE * self.camera.zoom
+        width, height = screen.get_size()
+        seen = []  # only what is on screen is drawn (a town of a thousand has a few dozen in view)
         for person, (wx, wy) in placed:
+            sx, sy = self.camera.to_screen(wx, wy)
+            if -margin <= sx <= width + margin and -margin <= sy <= height + 2 * margin:
+                seen.append((person, (wx, wy)))
+        for person, (wx, wy) in seen:
             if person.id == highlight:
                 self._draw_ring(screen, wx, wy)
             self._draw_sprite(screen, person, wx, wy, alpha)
-        self._draw_labels(screen, placed)
+        self._draw_labels(screen, seen)
         self._draw_tint(screen)
 
     def world_xy_of(self, resident_id: str, alpha: float) -> tuple[float, float] | None:

@@ -1,4 +1,4 @@
-"""Attention: a run's budget of model requests per game hour, spent where it matters; the rest go scripted.
+"""Attention: a run's budget of model work per game hour, spent where it matters; the rest goes scripted.
 
 Every batch of requests is sorted by how much each one matters before it goes to the brain:
 
@@ -9,11 +9,13 @@ Every batch of requests is sorted by how much each one matters before it goes to
 4. a resident still promoted by an earlier salient moment;
 5. routine: the next step of the day, a memory's importance, a reflection.
 
-Ranks 1-4 take the model while the hour's budget lasts; routine requests only while less than ROUTINE_SHARE
+Requests spend the budget by COST (a day plan is twenty decisions' worth). Ranks 1-4 take the model while the
+hour's budget lasts; routine requests only while less than ROUTINE_SHARE
 of it is spent, so that a busy hour keeps room for what matters. The rest are answered at once by the
 scripted policy (the resident follows its plan and routine). A town whose demand is under the budget sends
-everything to the model, exactly as without one: Oakvale's twelve residents on the default brain asked at most
-164 times in a game hour of a 24-hour run, under the routine share of the default budget (400). Every answer's trace
+everything to the model, exactly as without one: Oakvale's twelve residents on the default brain spent at most
+296 (COST-weighted) in a game hour of a 24-hour run, and their routine part under the routine share of the
+default budget (600). Every answer's trace
 record says which tier answered and why. Nothing here reads the wall clock: headless runs stay deterministic.
 """
 
@@ -31,6 +33,9 @@ NEAR_PLAYER = 24
 """Tiles from a player within which a resident counts as watched."""
 PROMOTED_MINUTES = 60
 """Game minutes a salient moment keeps a resident on the model."""
+COST = {"plan": 20, "converse": 3}
+"""What one request of a kind spends of the budget (others: 1), about its tokens to generate: a day plan is up to
+400, a line of talk 60, a decision, an importance rating or a reflection a few under constraint."""
 
 Tiers = dict[int, tuple[str, str]]
 """Request id -> (tier, why)."""
@@ -62,8 +67,9 @@ class Attention:
         model, scripted, tiers = [], [], {}
         for (rank, why), request in ranked:
             limit = None if self.budget is None else (self.budget * ROUTINE_SHARE if rank == 5 else self.budget)
-            if rank == 0 or limit is None or self.spent < limit:
-                self.spent += 1
+            cost = COST.get(request.kind, 1)
+            if rank == 0 or limit is None or self.spent + cost <= limit:
+                self.spent += cost
                 model.append(request)
                 tiers[request.id] = ("model", why)
             else:

@@ -52,9 +52,10 @@ class RunOptions:
     """In the window, a request unanswered after this many real seconds is decided by the scripted policy."""
     chat_timeout_seconds: float = 30.0
     """The same for a reply the player waits on (it streams into the chat box meanwhile)."""
-    think_budget: int = 400
-    """Model requests per game hour (0: no limit); past it the scripted policy answers what matters least
-    (game/world/attention.py). Twelve residents ask at most about 164 in an hour; a thousand ask thousands."""
+    think_budget: int = 600
+    """Model requests per game hour, a day plan counting 20 and a line of talk 3 (0: no limit); past it the
+    scripted policy answers what matters least (game/world/attention.py). Twelve residents spend at most about
+    300 in an hour; a thousand would spend tens of thousands."""
 
 
 _RANGES: dict[str, tuple[float, float]] = {
