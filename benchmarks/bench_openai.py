@@ -18,6 +18,7 @@ from common import real_requests
 from fake_openai import FakeServer
 
 from agents.brains.openai import OpenAIBrain
+from agents.protocol import Request
 
 
 def main() -> None:
@@ -41,6 +42,35 @@ def main() -> None:
                   f"32 residents deciding: {statistics.median(rates):,.0f} decisions/s (median of 5)")
     finally:
         server.kill()
+    servers_speedup(decide)
+
+
+def servers_speedup(decide: list[Request]) -> None:
+    """Decisions per second with 1, 2 and 4 servers, each working on 4 answers at once, 50 ms an answer."""
+    rates = {}
+    for count in (1, 2, 4):
+        servers = [FakeServer().start() for _ in range(count)]
+        try:
+            for server in servers:
+                server.delay, server.slots = 0.05, 4
+            brain = OpenAIBrain([s.base_url for s in servers], concurrency=64, per_server=4)
+            batch = (decide * 4)[:64]
+            brain.think(batch[:8])
+            runs = []
+            for _ in range(3):
+                began = time.perf_counter()
+                answers = brain.think(batch)
+                runs.append(len(batch) / (time.perf_counter() - began))
+                assert all(a.error is None and a.text for a in answers)
+            brain.close()
+            rates[count] = statistics.median(runs)
+            shares = [s.requests for s in servers]
+        finally:
+            for server in servers:
+                server.kill()
+        print(f"openai brain, {count} server(s) with 4 slots each, 50 ms an answer, 4 in flight per server, "
+              f"64 residents deciding: {rates[count]:,.0f} decisions/s ({rates[count] / rates[1]:.1f}x one server); "
+              f"requests per server {shares}")
 
 
 if __name__ == "__main__":

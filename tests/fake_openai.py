@@ -48,6 +48,8 @@ class FakeServer:
         self.mode = "ok"
         self.delay = 0.0
         """Seconds each answer takes (to stand in for a model's time)."""
+        self.slots = 0
+        """Answers it works on at once, like a model server's batch slots (0: no limit); the rest queue."""
         self.hang_seconds = hang_seconds
         self.requests = 0
         self.bodies: list[dict[str, Any]] = []
@@ -55,6 +57,24 @@ class FakeServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
         self._serial = threading.Lock()
+        self._busy = threading.Condition()
+        self._working = 0
+
+    def _work(self) -> None:
+        """Spend ``delay`` on one answer, in one of ``slots`` at a time when slots are set."""
+        if not self.slots:
+            time.sleep(self.delay)
+            return
+        with self._busy:
+            while self._working >= self.slots:
+                self._busy.wait()
+            self._working += 1
+        try:
+            time.sleep(self.delay)
+        finally:
+            with self._busy:
+                self._working -= 1
+                self._busy.notify()
 
     @property
     def base_url(self) -> str:
@@ -79,7 +99,7 @@ class FakeServer:
                     mode = server.mode
                 if mode == "hang":
                     time.sleep(server.hang_seconds)
-                time.sleep(server.delay)
+                server._work()
                 if mode == "llamacpp" and body.get("response_format", {}).get("type") == "json_schema":
                     detail = json.dumps({"detail": [{"loc": ["body", "response_format", "type"],
                                                      "msg": "Input should be 'text' or 'json_object'"}]}).encode()
