@@ -242,9 +242,7 @@ class MindService:
         return self._next_id - 1
 
     def ask(self, request: Request) -> Request:
-        """Render the request's prompt and queue it for the next batch; return the request as sent."""
-        if self._prepare is not None:
-            request = self._prepare(request)
+        """Queue the request for the next batch (its prompt is rendered when it goes to the brain); return it."""
         self._outbox.append(request)
         return request
 
@@ -258,6 +256,8 @@ class MindService:
                 if self.on_tier is not None:
                     for request_id, (tier, why) in sorted(tiers.items()):
                         self.on_tier(request_id, tier, why)
+            if self._prepare is not None:  # only what goes to the brain is rendered: at scale most does not
+                batch = [self._prepare(request) for request in batch]
             if batch:
                 self.batches += 1
                 self.requests += len(batch)

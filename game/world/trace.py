@@ -46,8 +46,8 @@ class Trace:
     def record(self, tick: int, request: Request, answer: Answer, parsed: Any, accepted: bool | None = None,
                *, reason: str | None = None, **extra: Any) -> dict[str, Any]:
         """Write the record of one answered request."""
-        digest = hashlib.sha256(request.prompt.encode("utf-8")).hexdigest()[:16]
-        if self._prompt_sink is not None and digest not in self._prompts_written:
+        digest = hashlib.sha256(request.prompt.encode("utf-8")).hexdigest()[:16] if request.prompt else None
+        if self._prompt_sink is not None and digest is not None and digest not in self._prompts_written:
             self._prompts_written.add(digest)
             self._prompt_sink.write(json.dumps({"prompt_hash": digest, "prompt": request.prompt},
                                                ensure_ascii=False) + "\n")
@@ -55,7 +55,7 @@ class Trace:
             "tick": tick, "day": request.situation.day,
             "time": f"{request.situation.minute // 60:02d}:{request.situation.minute % 60:02d}",
             "npc": request.npc, "kind": request.kind, "request": request.id, "reason": request.situation.reason,
-            "prompt_hash": digest, "prompt_file": "prompts.jsonl",
+            "prompt_hash": digest, "prompt_file": "prompts.jsonl" if digest else None,
             "retrieved": self._retrieved.pop(request.id, []), "reply": answer.text, "parsed": parsed,
             "accepted": accepted, "rejection": reason, "latency_ms": round(answer.latency_s * 1000, 3),
             "tokens": answer.tokens, "error": answer.error, **extra,
