@@ -34,7 +34,8 @@ def new_world_command(args: argparse.Namespace) -> int:
         return 2
     world = load_world(out)
     places = len(world.tilemap.places)
-    print(f"wrote {out}: {len(world.personas)} residents, {places} places, a {world.tilemap.width}x"
+    people = len(world.personas)
+    print(f"wrote {out}: {people} resident{'' if people == 1 else 's'}, {places} places, a {world.tilemap.width}x"
           f"{world.tilemap.height} map, in {time.perf_counter() - began:.1f} s")
     print(f"run it: npcworld play --world {name if plain else out}")
     return 0
