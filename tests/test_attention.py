@@ -13,6 +13,7 @@ from agents.brains.scripted import ScriptedBrain
 from agents.embeddings import load_embedder
 from agents.protocol import Request
 from game.cli import main
+from game.view.replay_run import ReplayRun
 from game.world.attention import COST, ROUTINE_SHARE, Attention
 from game.world.clock import GameClock
 from game.world.simulation import Simulation
@@ -90,6 +91,9 @@ def test_two_runs_of_a_generated_town_under_a_budget_give_the_same_bytes(crowd: 
     traces = [[{k: v for k, v in json.loads(line).items() if k != "latency_ms"}  # wall time, the one thing that varies
                for line in (tmp_path / run / "trace.jsonl").read_text().splitlines()] for run in ("a", "b")]
     assert traces[0] == traces[1] and {r["tier"] for r in traces[0]} == {"model", "scripted"}
+    replayed = ReplayRun(tmp_path / "a")  # the replay rebuilds the run under the same budget
+    replayed.seek(replayed.end)
+    assert replayed.diverged is None and replayed.sim.attention.budget == 90
 
 
 def _timeless(record: dict[str, object]) -> dict[str, object]:

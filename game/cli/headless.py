@@ -132,7 +132,7 @@ def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
         "game_minutes_per_wall_second": round(minutes / wall, 1),
         "brain_requests": sim.town.mind.requests, "brain_batches": sim.town.mind.batches,
         "answers": sim.trace.answers, "answers_by_fallback": sim.trace.by_fallback,
-        "embedder": sim.town.embedder.name,
+        "embedder": sim.town.embedder.name, "think_budget": sim.options.think_budget,
         "memories_per_resident": round(sum(memories) / max(1, len(memories)), 1),
         "events_by_type": dict(sorted(sim.town.log.counts.items())),
         "residents": {r.persona.id: r.persona.name for r in sim.residents()},

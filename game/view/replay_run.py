@@ -41,7 +41,8 @@ class ReplayRun:
         plants = tuple(codec.decode(Plant, p, {}) for p in summary.get("plants", []))
         world = summary.get("world_dir") or str(summary["world"]).lower()
         self.sim = Simulation(world, seed=summary["seed"], brain=self.brain, plants=plants,
-                              embedder=embedder or _embedder(summary.get("embedder", "hash")))
+                              embedder=embedder or _embedder(summary.get("embedder", "hash")),
+                              think_budget=summary.get("think_budget", 0))  # runs from before the budget had none
         self.start = self.sim.clock.tick
         self.end = summary["ticks"]
         self.marks = [e for e in self.events if e["type"] in MARKED]
