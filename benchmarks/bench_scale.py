@@ -83,10 +83,13 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=300)
     parser.add_argument("--brain", default="scripted", choices=("scripted", "local"),
                         help="scripted, or the default model brain (local) under --budget")
-    parser.add_argument("--budget", type=int, default=600, help="the thinking budget (0: no limit)")
+    parser.add_argument("--budget", type=int, default=None,
+                        help="the thinking budget (0: no limit; default 600 for the local brain, none for scripted)")
     parser.add_argument("--plot", type=Path, default=None, help="write the curves as a PNG")
     parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.budget is None:
+        args.budget = 600 if args.brain == "local" else 0
     if args.child:
         print(json.dumps(child(args.child, args.hours, args.frames, args.brain, args.budget)))
         return

@@ -55,7 +55,7 @@ class RunOptions:
     think_budget: int = 600
     """Model requests per game hour, a day plan counting 20 and a line of talk 3 (0: no limit); past it the
     scripted policy answers what matters least (game/world/attention.py). Twelve residents spend at most about
-    300 in an hour; a thousand would spend tens of thousands."""
+    300 in an hour; a thousand would spend tens of thousands. A run on the scripted brain has none unless given."""
 
 
 _RANGES: dict[str, tuple[float, float]] = {

@@ -130,7 +130,8 @@ class Simulation:
         self.town = Town(self.world, settings, clock, rng, EventLog(clock, events_sink, keep_events),
                          MindService(executor, fallback, prepare, MemoryIndex(embedder)), fallback, rng.getrandbits(63),
                          Pathfinder(self.world.tilemap.walkable), embedder, trace or Trace())
-        self.attention = Attention(self.options.think_budget or None)
+        unbudgeted = self.brain_name == "scripted" and "think_budget" not in overrides  # no model to spare
+        self.attention = Attention(None if unbudgeted else self.options.think_budget or None)
         """The model budget's state (who is promoted, what this game hour has spent)."""
         self.town.mind.triage = partial(self.attention.triage, self.town)
         self.town.mind.on_tier = self.town.trace.tier
