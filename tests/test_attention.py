@@ -59,6 +59,13 @@ def test_the_budget_holds_for_every_hour_of_a_day(crowd: Path) -> None:
     assert all("budget" in r["tier_why"] for r in scripted) and all(r["error"] is None for r in scripted)
 
 
+def test_a_scripted_run_has_no_budget_unless_given_one(crowd: Path) -> None:
+    with Simulation(crowd, seed=1) as plain, Simulation(crowd, seed=1, think_budget=90) as given:
+        assert plain.attention.budget is None and given.attention.budget == 90
+        plain.run(minutes=30)
+        assert {r["tier"] for r in plain.town.trace.records} == {"model"}, "nothing is held back from the brain"
+
+
 def test_salient_moments_take_the_model_before_routine_and_promote_the_resident() -> None:
     brain = Counting()
     with Simulation("oakvale", seed=3, brain=brain, embedder=load_embedder("hash")) as sim:

@@ -6,7 +6,7 @@ from agents.persona import Persona
 from agents.protocol import Nearby, Options, Situation
 from game.world.components import Activity, Path, Perceived, Position, Resident, Talking
 from game.world.town import Town
-from game.world.worldmap import Place, TileMap
+from game.world.worldmap import TileMap
 
 
 def doing(town: Town, entity: int) -> str:
@@ -70,9 +70,3 @@ def enterable(tilemap: TileMap, persona: Persona) -> tuple[str, ...]:
     _ENTERABLE[key] = (persona, tilemap, places)
     return places
 
-
-def may_enter(persona: Persona, place: Place) -> bool:
-    """Homes are private: a resident goes into its own, or one its routine names (a standing visit)."""
-    if place.kind != "home" or place.id == persona.home:
-        return True
-    return place.id in {persona.resolve_place(where) for block in persona.routine for where in block.places}
