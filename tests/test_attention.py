@@ -57,6 +57,8 @@ def test_the_budget_holds_for_every_hour_of_a_day(crowd: Path) -> None:
     assert all(r["tier_why"] for r in records), "every answer says why its tier answered"
     scripted = [r for r in records if r["tier"] == "scripted"]
     assert all("budget" in r["tier_why"] for r in scripted) and all(r["error"] is None for r in scripted)
+    assert not any(r["retrieved"] for r in scripted), "the scripted policy read no memories, so none are listed"
+    assert any(r["retrieved"] for r in records if r["tier"] == "model"), "what went to the model lists its memories"
 
 
 def test_a_scripted_run_has_no_budget_unless_given_one(crowd: Path) -> None:

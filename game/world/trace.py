@@ -51,16 +51,19 @@ class Trace:
             self._prompts_written.add(digest)
             self._prompt_sink.write(json.dumps({"prompt_hash": digest, "prompt": request.prompt},
                                                ensure_ascii=False) + "\n")
+        tier = self._tiers.pop(request.id, None)
+        retrieved = self._retrieved.pop(request.id, [])
+        if tier is not None and tier[0] == "scripted":  # the scripted policy reads no memories: listing them
+            retrieved = []                               # would mislead, and at scale it is most of the file
         record: dict[str, Any] = {
             "tick": tick, "day": request.situation.day,
             "time": f"{request.situation.minute // 60:02d}:{request.situation.minute % 60:02d}",
             "npc": request.npc, "kind": request.kind, "request": request.id, "reason": request.situation.reason,
             "prompt_hash": digest, "prompt_file": "prompts.jsonl" if digest else None,
-            "retrieved": self._retrieved.pop(request.id, []), "reply": answer.text, "parsed": parsed,
+            "retrieved": retrieved, "reply": answer.text, "parsed": parsed,
             "accepted": accepted, "rejection": reason, "latency_ms": round(answer.latency_s * 1000, 3),
             "tokens": answer.tokens, "error": answer.error, **extra,
         }
-        tier = self._tiers.pop(request.id, None)
         if tier is not None:
             record["tier"], record["tier_why"] = tier
         self.answers += 1
