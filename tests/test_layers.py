@@ -72,6 +72,8 @@ def violations(root: Path) -> list[str]:
             elif _under(name, "game.world") and _under(target, "agents.brains") and target != "agents.brains" \
                     and not target.startswith("agents.brains.load_brain"):
                 rule = "the world uses brains through the protocol and the registry, never a concrete brain"
+            elif _under(name, "game.net") and _under(target, "game.view", "game.cli"):
+                rule = "the town server and its bot run headless: they never import the view or the command line"
             elif _under(name, "game.worldgen") and _under(target, "game.world", "game.view", "game.cli"):
                 rule = "the world generator writes files; it never imports the world, the view or the command line"
             elif _under(target, "agents.training") and not _under(name, "agents.training") \

@@ -13,11 +13,12 @@ from agents.embeddings import Embedder
 from agents.errors import ContentError
 from agents.protocol import BrainFatalError
 from game.cli.model import model_command, model_parsers
+from game.cli.net import join_command, join_parser, serve_arguments, serve_command
 from game.cli.newworld import new_world_command, new_world_parser
 from game.cli.persona_args import persona_command, persona_parser
 from game.world.mindproc import BrainSpec
 
-RUN_COMMANDS = ("simulate", "play", "chat", "interview")
+RUN_COMMANDS = ("simulate", "play", "chat", "interview", "serve")
 """Commands that build a world and a brain."""
 
 
@@ -53,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="continue a saved town (and save back to it unless --save says elsewhere)")
     play.add_argument("--script", type=Path, default=None,
                       help="timed inputs, one JSON object a line: {\"frame\": 30, \"key\": \"e\"}")
+    serve_arguments(sub, _common)
+    join_parser(sub)
     chat = sub.add_parser("chat", help="simulate some hours, then talk with residents in the terminal")
     _common(chat)
     chat.add_argument("--hours", type=float, default=0.0, help="game hours to simulate before talking (default 0)")
@@ -139,7 +142,7 @@ def brain_spec(args: argparse.Namespace, name: str | None = None) -> BrainSpec:
     elif name == "local":
         cores = os.cpu_count() or 2
         threads = args.threads or int(os.environ.get("NPCWORLD_THREADS") or 0) or (
-            max(1, cores - 1) if args.command == "play" else cores)
+            max(1, cores - 1) if args.command in ("play", "serve") else cores)
         from agents.brains.basemodels import default_cache_dir
         options = {"model": args.model, "device": args.device, "dtype": args.dtype, "threads": threads,
                    "temperature": args.temperature, "top_p": args.top_p, "seed": args.seed,
@@ -175,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return persona_command(args)
         if args.command == "new-world":
             return new_world_command(args)
+        if args.command == "join":
+            return join_command(args)
         return model_command(args)
     except ContentError as exc:
         print(f"npcworld: error: {exc}", file=sys.stderr)
@@ -207,6 +212,15 @@ def _run_command(args: argparse.Namespace) -> int:
                     speed=args.speed, size=(int(width), int(height)), script=args.script, name=args.name,
                     save=args.save, resume=args.resume, **_budget(args),
                     progress=lambda step: print(f"npcworld: loading {step}...", file=sys.stderr, flush=True))
+    if args.command == "serve":  # as in play, the models think in a process of their own, off the tick
+        from game.world.simulation import Simulation
+        embedder = _embedder(args.embedder, threads=1)
+        if args.resume is not None:
+            sim = Simulation.resume(args.resume, brain=spec, embedder=embedder, threaded=True, player=False)
+        else:
+            sim = Simulation(world, seed=args.seed, brain=spec, embedder=embedder, plants=plants, threaded=True,
+                             player=False, **_budget(args))
+        return serve_command(args, sim)
     embedder = _embedder(args.embedder, threads=spec.options.get("threads"))
     brain = load_brain(spec.name, **spec.options)
     if args.command == "simulate":

@@ -12,11 +12,12 @@ import os
 import tomllib
 from pathlib import Path
 
+from game.world.player import NAME_LIMIT, clean_name
+
+__all__ = ["DEFAULT_NAME", "NAME_LIMIT", "clean_name", "config_dir", "load_name", "save_name"]
+
 DEFAULT_NAME = "Alex Rowe"
 """The player's name when none was given or kept (counted and scripted runs use it, so they stay reproducible)."""
-
-NAME_LIMIT = 24
-"""Longest name kept."""
 
 
 def config_dir() -> Path:
@@ -25,12 +26,6 @@ def config_dir() -> Path:
         return Path(os.environ["NPCWORLD_CONFIG"])
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "npcworld"
-
-
-def clean_name(text: str) -> str:
-    """A name as kept: printable letters, digits, spaces, ' . -; spaces collapsed; at most ``NAME_LIMIT`` long."""
-    kept = "".join(ch for ch in text if ch.isalnum() or ch in " '.-")
-    return " ".join(kept.split())[:NAME_LIMIT].strip()
 
 
 def load_name(folder: Path | None = None) -> str | None:

@@ -39,6 +39,14 @@ class Say:
 
 
 @dataclass(frozen=True, slots=True)
+class SayAloud:
+    """Say a line aloud outside any conversation: players near hear it, residents near overhear it (as data)."""
+
+    actor: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Leave:
     """End the actor's conversation."""
 
@@ -61,7 +69,7 @@ class PlaceAt:
     y: int
 
 
-Command = Walk | StartTalk | Say | Leave | Typing | PlaceAt
+Command = Walk | StartTalk | Say | SayAloud | Leave | Typing | PlaceAt
 """Everything a player can ask of the world."""
 
 

@@ -35,6 +35,15 @@ PLAYER_TURNS = 40
 MAX_LINE = 200
 """Longest line the player may type."""
 
+NAME_LIMIT = 24
+"""Longest player name."""
+
+
+def clean_name(text: str) -> str:
+    """A player's name as kept: printable letters, digits, spaces, ' . -; spaces collapsed; at most ``NAME_LIMIT``."""
+    kept = "".join(ch for ch in text if ch.isalnum() or ch in " '.-")
+    return " ".join(kept.split())[:NAME_LIMIT].strip()
+
 
 def player_persona(name: str = "Alex Rowe") -> Persona:
     """The player as the minds see them: a newcomer to town."""
@@ -116,6 +125,29 @@ def say(town: Town, entity: int, text: str) -> str | None:
     conversation.turn += 1
     conversation.speaker = (conversation.speaker + 1) % len(conversation.participants)
     conversation.next_tick = town.clock.tick + 1
+    return None
+
+
+def say_aloud(town: Town, entity: int, text: str) -> str | None:
+    """Say a line aloud outside a conversation (to the players near); residents near overhear it; else say why not.
+
+    Like every player line it reaches residents as quoted speech of low importance, never as instructions.
+    """
+    if conversation_of(town, entity) is not None:
+        return "you are in a conversation: say it there"
+    line = neutralise(clean_line(text)[:MAX_LINE])
+    if not line:
+        return "say something"
+    me = town.resident_id(entity)
+    town.emit(Said(me, None, line, "aloud", None))
+    name = town.ecs.component_for_entity(entity, Resident).persona.first_name
+    for other_id in sorted(town.ecs.component_for_entity(entity, Perceived).nearby):
+        other = town.entity_of(other_id)
+        if other is None or town.ecs.has_component(other, PlayerControlled):
+            continue
+        if town.available(other) or town.ecs.has_component(other, Talking):
+            remember(town, other, "observation", f"Heard {name} say: \"{line}\"",
+                     importance=min(PLAYER_LINE_IMPORTANCE, rule_importance("observation", line)), rate=False)
     return None
 
 
