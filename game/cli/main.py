@@ -244,7 +244,7 @@ def _run_command(args: argparse.Namespace) -> int:
     return interview_command(args, world, brain, embedder, plants, town_brain)
 
 
-def _budget(args: argparse.Namespace) -> dict[str, int]:
+def _budget(args: argparse.Namespace) -> dict[str, Any]:
     """The --think-budget flag as a run option (absent: the default)."""
     return {} if args.think_budget is None else {"think_budget": args.think_budget}
 

@@ -1,4 +1,4 @@
-"""The pygame renderer: map, residents (interpolated between ticks), labels, speech bubbles, clock."""
+"""The pygame renderer: map, people (interpolated between ticks), labels, speech bubbles, night; it draws a scene."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pygame
 
 from game.view.bitmapfont import BitmapFont, default_font
 from game.view.camera import Camera
+from game.view.scene import Scene, SimScene
 from game.world.player import PLAYER_ID
 from game.world.simulation import Simulation
-from game.world.snapshot import Figure, figure, figures
+from game.world.snapshot import Figure
 from game.world.worldmap import TileMap
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -25,15 +26,18 @@ SPRITE = 16
 BUBBLE_TICKS = 36
 """How long a speech bubble stays up, in ticks."""
 
+YOU, PLAYER, AWAY = (255, 230, 80), (150, 220, 255), (150, 150, 160)
+"""Colours of the labels and minimap dots of the player, of other players, and of players whose client went away."""
+
 
 class Renderer:
-    """Draws a simulation onto a surface; it reads the world and never changes it."""
+    """Draws a scene (a local simulation, or a served town) onto a surface; it reads and never changes it."""
 
-    def __init__(self, sim: Simulation, view: tuple[int, int], me: str = PLAYER_ID):
-        self.sim = sim
+    def __init__(self, scene: Scene | Simulation, view: tuple[int, int], me: str = PLAYER_ID):
+        self.scene: Scene = SimScene(scene) if isinstance(scene, Simulation) else scene
         self.me = me
         """The player this window plays: labelled "You" and drawn yellow on the minimap."""
-        tilemap = sim.world.tilemap
+        tilemap = self.scene.tilemap
         self.tile = tilemap.tile_size
         self.camera = Camera(tilemap.width * self.tile / 2, tilemap.height * self.tile / 2, 2, view[0], view[1],
                              tilemap.width * self.tile, tilemap.height * self.tile)
@@ -46,11 +50,13 @@ class Renderer:
         self._bubbles: dict[str, tuple[str, int]] = {}
         self._live: dict[str, str] = {}
         self._dots: list[tuple[float, float, tuple[int, int, int]]] = []
-        self._seen_events = 0
+        self._seen_lines = 0
         self.bounds: pygame.Rect | None = None
         """Where bubbles must stay (the window less the HUD bar and an open chat box); None: the whole window."""
         self.label_rects: list[pygame.Rect] = []
         """The name and bubble boxes of the last frame (none overlaps another)."""
+        self.labels: dict[str, str] = {}
+        """Figure id -> the name label drawn above it in the last frame (what is on screen, for tests)."""
 
     @property
     def text_scale(self) -> int:
@@ -75,8 +81,8 @@ class Renderer:
         self._read_events()
         screen.fill((24, 28, 36))
         screen.blit(self.scaled_map(), self.camera.origin())
-        placed = [(f, self._world_xy(f, alpha)) for f in figures(self.sim.town)]
-        self._dots = [(wx, wy, (255, 230, 80) if f.id == self.me else (250, 250, 250)) for f, (wx, wy) in placed]
+        placed = [(f, self._world_xy(f, alpha)) for f in self.scene.figures()]
+        self._dots = [(wx, wy, self._colour(f, (250, 250, 250))) for f, (wx, wy) in placed]
         margin = SPRITE * self.camera.zoom
         width, height = screen.get_size()
         seen = []  # only what is on screen is drawn (a town of a thousand has a few dozen in view)
@@ -93,7 +99,7 @@ class Renderer:
 
     def world_xy_of(self, resident_id: str, alpha: float) -> tuple[float, float] | None:
         """Map-pixel centre of a person, interpolated; None when they are not in the town."""
-        person = figure(self.sim.town, resident_id)
+        person = self.scene.figure(resident_id)
         return self._world_xy(person, alpha) if person is not None else None
 
     def minimap_dots(self) -> list[tuple[float, float, tuple[int, int, int]]]:
@@ -107,16 +113,23 @@ class Renderer:
         pygame.draw.ellipse(screen, (255, 206, 110), pygame.Rect(sx - 8 * zoom, sy + 1 * zoom, 16 * zoom, 6 * zoom), 2)
 
     def _world_xy(self, person: Figure, alpha: float) -> tuple[float, float]:
-        """Map-pixel centre of a person, interpolated along the tiles they crossed this tick."""
-        trail = person.trail
-        if len(trail) < 2:
-            fx, fy = float(person.x), float(person.y)
-        else:
-            t = min(max(alpha, 0.0), 1.0) * (len(trail) - 1)
-            i = min(int(t), len(trail) - 2)
-            (ax, ay), (bx, by) = trail[i], trail[i + 1]
-            fx, fy = ax + (bx - ax) * (t - i), ay + (by - ay) * (t - i)
+        """Map-pixel centre of a person, where the scene says they are now (between tiles while walking)."""
+        fx, fy = self.scene.spot(person, alpha)
         return (fx + 0.5) * self.tile, (fy + 0.5) * self.tile
+
+    def _label(self, person: Figure) -> str:
+        """The name drawn above a person: "You", a player's name (marked when away), or a resident's first name."""
+        if person.id == self.me:
+            return "You"
+        return person.first_name + (" (away)" if person.player and self.scene.away(person) else "")
+
+    def _colour(self, person: Figure, resident: tuple[int, int, int]) -> tuple[int, int, int]:
+        """The colour of a person's label and minimap dot: you, another player (away or here), or ``resident``."""
+        if person.id == self.me:
+            return YOU
+        if person.player:
+            return AWAY if self.scene.away(person) else PLAYER
+        return resident
 
     def _draw_sprite(self, screen: pygame.Surface, sprite: Figure, wx: float, wy: float, alpha: float) -> None:
         """Blit a resident's frame, scaled to the zoom, standing on its tile."""
@@ -124,6 +137,8 @@ class Renderer:
         frame = int(alpha * 4) % 2
         area = pygame.Rect((sprite.facing * 2 + frame) * SPRITE, (sprite.variant % self.rows) * SPRITE, SPRITE, SPRITE)
         image = pygame.transform.scale(self.sheet.subsurface(area), (SPRITE * zoom, SPRITE * zoom))
+        if sprite.player and self.scene.away(sprite):
+            image.set_alpha(110)  # a player whose client went away: still there, faded
         sx, sy = self.camera.to_screen(wx, wy)
         screen.blit(image, (sx - SPRITE * zoom // 2, sy - SPRITE * zoom + 4 * zoom))
 
@@ -143,16 +158,17 @@ class Renderer:
                 continue
             text = self._live[person.id] + " ..." if person.id in self._live else None
             bubble = self._bubbles.get(person.id)
-            if text is None and bubble is not None and bubble[1] >= self.sim.clock.tick:
+            if text is None and bubble is not None and bubble[1] >= self.scene.tick:
                 text = bubble[0]
             mine = person.id == self.me
             items.append((not mine and text is None, -sy, person, sx, sy - SPRITE * zoom + 2 * zoom, text))
         taken: list[pygame.Rect] = []
         order = sorted(items, key=lambda item: item[:2])
         names = []
+        self.labels = {}
         for _, _, person, sx, top, _said in order:  # names first: they say who is who, so they stay nearest
-            label, colour = ("You", (255, 230, 80)) if person.id == self.me else (person.first_name, (255, 255, 255))
-            name = self.font.render(label, colour, scale, shadow=(20, 20, 30))
+            label = self.labels[person.id] = self._label(person)
+            name = self.font.render(label, self._colour(person, (255, 255, 255)), scale, shadow=(20, 20, 30))
             where = place_box(name.get_rect(midbottom=(sx, top)), taken, bounds, keep_inside=False)
             assert where is not None, "a name always finds a place above the others"
             names.append((name, where))
@@ -197,7 +213,7 @@ class Renderer:
 
     def _draw_tint(self, screen: pygame.Surface) -> None:
         """Darken the scene at night, with a warm tint at dawn and dusk."""
-        minute = self.sim.clock.minute_of_day
+        minute = self.scene.minute_of_day
         hour = minute / 60
         if 7 <= hour < 18:
             return
@@ -211,12 +227,10 @@ class Renderer:
         screen.blit(overlay, (0, 0))
 
     def _read_events(self) -> None:
-        """Take new 'said' events from the log and turn them into bubbles."""
-        records = self.sim.events
-        for record in records[self._seen_events:]:
-            if record["type"] == "said":
-                self._bubbles[record["npc"]] = (record["text"], record["tick"] + BUBBLE_TICKS)
-        self._seen_events = len(records)
+        """Turn the lines said since the last frame into bubbles."""
+        lines, self._seen_lines = self.scene.lines_since(self._seen_lines)
+        for line in lines:
+            self._bubbles[line.who] = (line.text, line.tick + BUBBLE_TICKS)
 
 
 def place_box(box: pygame.Rect, taken: list[pygame.Rect], bounds: pygame.Rect,

@@ -10,6 +10,7 @@ from game.view.input import MOVE_KEYS, Controls
 from game.view.inspect import inspect
 from game.view.render import Renderer
 from game.view.saving import Saves
+from game.view.scene import SimScene
 from game.view.ui.hud import HUD_HEIGHT, Hud
 from game.view.ui.panels import CHAT_BOX_HEIGHT, draw_chat, draw_help, draw_inspector, draw_log
 from game.view.ui.textinput import TextInput
@@ -32,7 +33,7 @@ class Game:
         self.sim = sim
         self.saves = Saves(save)
         """F5, F9, and the autosave every game hour (game/view/saving.py)."""
-        self.renderer = Renderer(sim, screen.get_size())
+        self.renderer = Renderer(SimScene(sim), screen.get_size())
         self.font = self.renderer.font
         self.hud = Hud(self.font, self.renderer.map_surface)
         self.controls = Controls(speed=speed)

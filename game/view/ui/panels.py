@@ -124,13 +124,30 @@ def draw_log(screen: pygame.Surface, font: BitmapFont, lines: list[str], scroll:
         y = text(screen, font, row, (rect.x + 14, y), DIM, small)
 
 
-def draw_help(screen: pygame.Surface, font: BitmapFont) -> None:
-    """The help overlay listing every control."""
-    rect = pygame.Rect(0, 0, 640, 60 + 24 * len(HELP))
+def draw_help(screen: pygame.Surface, font: BitmapFont, rows: tuple[tuple[str, str], ...] = HELP) -> None:
+    """The help overlay listing every control (``rows``: key and what it does)."""
+    rect = pygame.Rect(0, 0, 640, 60 + 24 * len(rows))
     rect.center = screen.get_rect().center
     panel(screen, rect)
     y = text(screen, font, "Controls", (rect.x + 20, rect.y + 14), ACCENT, 3)
-    for key, what in HELP:
+    for key, what in rows:
         screen.blit(font.render(key, ACCENT, 2), (rect.x + 20, y + 4))
         screen.blit(font.render(what, INK, 2), (rect.x + 220, y + 4))
         y += 24
+
+
+def draw_card(screen: pygame.Surface, font: BitmapFont, title: str, lines: list[str]) -> pygame.Rect:
+    """A small panel on the right: a title and a few lines (what a client knows of someone it clicked)."""
+    width = min(520, screen.get_width() // 2)
+    inner = width - 28
+    small = detail_scale(screen)
+    height = 24 + 3 * font.line_height + sum(2 + len(wrap(line, font, inner, small)) * font.line_height * small
+                                            for line in lines)
+    rect = pygame.Rect(screen.get_width() - width - 10, 60, width, min(height, screen.get_height() - 80))
+    panel(screen, rect)
+    screen.set_clip(rect.inflate(-4, -4))
+    y = text(screen, font, title, (rect.x + 14, rect.y + 10), ACCENT, 3)
+    for line in lines:
+        y = text(screen, font, line, (rect.x + 14, y + 2), INK, small, inner)
+    screen.set_clip(None)
+    return rect
