@@ -131,3 +131,16 @@ def test_a_half_precision_overflow_runs_the_step_again_in_full_precision(tiny) -
     for layer in engine.half:
         layer["down"] = torch.full_like(layer["down"], float("inf"))  # as if every fp16 step overflowed
     assert [o.tokens for o in engine.generate(jobs)] == expected
+
+
+def test_first_rank_starts_with_the_next_likeliest_token_in_both_engines(tiny) -> None:  # type: ignore[no-untyped-def]
+    model, tokenizer, stops = tiny
+    prompt = prompts(tokenizer)[0]
+    first_logits = model(input_ids=torch.tensor([prompt])).logits[0, -1]
+    ranked = [int(t) for t in first_logits.topk(3).indices]
+    llama = LlamaEngine(model, tokenizer, stops)
+    rows = llama.generate([Job(7, prompt, 6, first_rank=rank) for rank in range(3)])
+    assert [o.tokens[0] for o in rows] == ranked, "row r starts with the r-th likeliest token, all in one batch"
+    assert rows[1].tokens != rows[0].tokens
+    alone = HFEngine(model, tokenizer, stops).generate([Job(7, prompt, 6, first_rank=2)])[0]
+    assert alone.tokens == rows[2].tokens, "the reference engine steers the same way"

@@ -36,6 +36,8 @@ class Job:
     stream: bool = False
     banned_first: tuple[int, ...] = ()
     """Tokens the reply may not start with (to steer it off a reply it already gave)."""
+    first_rank: int = 0
+    """Start with the model's ``first_rank``-th likeliest first token (0: its own choice), for other replies."""
 
 
 @dataclass(slots=True)
@@ -142,6 +144,19 @@ def _take(job: Job, text: _Text, token: int, stop_ids: frozenset[int], finish: l
     return not finish[row]
 
 
+def _steer_first(logits: torch.Tensor, job: Job) -> torch.Tensor:
+    """The first step's logits of one row with its banned tokens out and, given a ``first_rank``, only that token."""
+    if job.banned_first:
+        logits = logits.clone()
+        logits[list(job.banned_first)] = float("-inf")
+    if job.first_rank:
+        token = int(logits.topk(job.first_rank + 1).indices[-1])
+        only = torch.full_like(logits, float("-inf"))
+        only[token] = logits[token]
+        return only
+    return logits
+
+
 def _choose(logits: torch.Tensor, temperature: float, top_p: float,
             generators: list[torch.Generator | None]) -> list[int]:
     """Pick the next token of each row: greedy at temperature 0, else nucleus sampling with the row's generator."""
@@ -216,8 +231,7 @@ class LlamaEngine:
         positions = torch.tensor([len(j.tokens) for j in jobs])
         logits = torch.stack(last)
         for row, job in enumerate(jobs):
-            if job.banned_first:
-                logits[row, list(job.banned_first)] = float("-inf")
+            logits[row] = _steer_first(logits[row], job)
         finish = [""] * batch
         active = list(range(batch))
         column = longest
@@ -413,8 +427,7 @@ class HFEngine:
         generator = torch.Generator().manual_seed(self.seed * 1_000_003 + job.key) if self.temperature > 0 else None
         ids = torch.tensor([job.tokens], device=self.device)
         out = self.model(input_ids=ids, use_cache=True)
-        if job.banned_first:
-            out.logits[:, -1, list(job.banned_first)] = float("-inf")
+        out.logits[0, -1] = _steer_first(out.logits[0, -1], job)
         first, finish = 0.0, "length"
         for step in range(job.max_new):
             token = _choose(out.logits[:, -1].float().cpu(), self.temperature, self.top_p, [generator])[0]

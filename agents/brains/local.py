@@ -10,6 +10,7 @@ time. Given ``model``, one model does everything instead.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from agents.brains.engine import HALF_ROWS, Between, Job, OnText, Output
 from agents.brains.talker import Talker
 from agents.dialogue import spoken_reply
 from agents.protocol import Answer, Request
+from agents.reply_choice import CANDIDATES, best_reply, grounding
 
 TALK_ADAPTER = Path(__file__).resolve().parent.parent.parent / "assets" / "models" / "npcworld-talk"
 """The shipped LoRA adapter that tunes the default base for the town."""
@@ -45,8 +47,10 @@ class LocalBrain:
                  adapter: Path | None = TALK_ADAPTER,
                  cache_dir: Path | None = None, device: str = "auto", dtype: str = "auto", threads: int | None = None,
                  temperature: float = 0.0, top_p: float = 1.0, seed: int = 0, max_prompt_tokens: int = 1536,
-                 allow_download: bool = False, progress: bool = False):
+                 allow_download: bool = False, progress: bool = False, candidates: int = CANDIDATES):
         import torch
+        self.candidates = max(1, candidates)
+        """Replies written for each line to the player (agents/reply_choice.py); 1 keeps the model's own."""
         if threads:
             torch.set_num_threads(threads)
         options: dict[str, Any] = {"temperature": temperature, "top_p": top_p, "seed": seed}
@@ -99,12 +103,34 @@ class LocalBrain:
                     stops=("\n",) if r.kind == "converse" else (), stream=r.urgent) for r in group]
         outputs = self.talker.generate(jobs, self.on_text, None if any(r.urgent for r in group) else self.between_steps)
         outputs = self._unrepeat(group, jobs, outputs)
+        replies = [spoken_reply(r, o.text) if r.kind == "converse" else o.text for r, o in zip(group, outputs,
+                                                                                                 strict=True)]
+        spent = [o.prompt_tokens + len(o.tokens) for o in outputs]
+        self._second_look(group, jobs, replies, spent)
         latency = (time.perf_counter() - began) / len(group)
-        answers = []
-        for request, output in zip(group, outputs, strict=True):
-            text = spoken_reply(request, output.text) if request.kind == "converse" else output.text
-            answers.append(Answer(request.id, text, latency, output.prompt_tokens + len(output.tokens)))
-        return answers
+        return [Answer(r.id, text, latency, tokens) for r, text, tokens in zip(group, replies, spent, strict=True)]
+
+    def _second_look(self, group: list[Request], jobs: list[Job], replies: list[str], spent: list[int]) -> None:
+        """A reply to the player that uses nothing the question asks about is written again a few other ways.
+
+        Each new reply starts with another of the model's likeliest first tokens (all in one batch), and the
+        one that uses the focus most is said instead (agents/reply_choice.py); ``replies`` and ``spent`` change
+        in place.
+        """
+        missed = [index for index, request in enumerate(group) if self.candidates > 1 and _asked_by_player(request)
+                  and request.facts is not None
+                  and grounding(_said(replies[index]), request.facts.focus, request.persona.name) < 1]
+        again = [replace(jobs[index], first_rank=rank, stream=False) for index in missed
+                 for rank in range(1, self.candidates)]
+        outputs = self.talker.generate(again) if again else []
+        for index in missed:
+            request = group[index]
+            mine = [o for job, o in zip(again, outputs, strict=True) if job.key == request.id]
+            options = [replies[index], *(spoken_reply(request, o.text) for o in mine)]
+            assert request.facts is not None
+            chosen = best_reply([_said(option) for option in options], request.facts.focus, own=request.persona.name)
+            replies[index] = options[chosen]
+            spent[index] += sum(len(o.tokens) for o in mine)
 
     def _unrepeat(self, group: list[Request], jobs: list[Job], outputs: list[Output]) -> list[Output]:
         """A line the speaker already said in this conversation is written again, starting some other way."""
@@ -123,6 +149,19 @@ class LocalBrain:
     def device(self) -> str:
         """Where the chooser runs."""
         return self.runner.device
+
+
+def _asked_by_player(request: Request) -> bool:
+    """Whether a request is a line to the player that answers something (worth writing a few ways)."""
+    return bool(request.kind == "converse" and request.urgent and request.facts and request.facts.focus)
+
+
+def _said(reply: str) -> str:
+    """The spoken words of a converse reply (its JSON's "say")."""
+    try:
+        return str(json.loads(reply).get("say", ""))
+    except (ValueError, AttributeError):
+        return reply
 
 
 def _plain(text: str) -> str:

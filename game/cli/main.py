@@ -119,6 +119,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                              "headless, one less in the window)")
     brains.add_argument("--temperature", type=float, default=0.0, help="local/openai: 0 is greedy (default)")
     brains.add_argument("--top-p", type=float, default=1.0, help="local: nucleus sampling when temperature > 0")
+    brains.add_argument("--candidates", type=int, default=None,
+                        help="local: replies written for each line to the player, the one that uses most of what "
+                             "the question asks about is said (default 4; 1: the model's own)")
     brains.add_argument("--allow-download", action="store_true", help="local: fetch a hub model not in the cache")
     brains.add_argument("--base-url", action="append", default=[],
                         help="openai: server base URL, e.g. http://127.0.0.1:8000/v1 (repeat for round-robin)")
@@ -148,6 +151,8 @@ def brain_spec(args: argparse.Namespace, name: str | None = None) -> BrainSpec:
                    "temperature": args.temperature, "top_p": args.top_p, "seed": args.seed,
                    "allow_download": args.allow_download, "base": args.base, "cache_dir": default_cache_dir(),
                    "progress": True}
+        if args.candidates is not None:
+            options["candidates"] = args.candidates
         if args.adapter is not None:
             options["adapter"] = None if args.adapter == "none" else Path(args.adapter)
         elif args.base != "smollm2":

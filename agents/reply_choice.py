@@ -1,0 +1,53 @@
+"""Choosing among a few replies the one that says what the resident knows about the question asked.
+
+A small chat model often knows the answer and still opens its reply the wrong way ("I'm Felix, the town
+clerk." to "Who is your closest friend?"); once the first word is out, the rest follows from it. So when a
+reply to the player uses none of the telling words of the focus sentences (agents/focus.py: the facts the
+question asks about, ranked by the embedder, not by any knowledge of the question's kind), it is written
+again a few times in one batch, each starting with another of the model's likeliest first tokens, and the
+reply that uses the focus most is kept. The model's own reply is kept on a tie, and always without focus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+CANDIDATES = 4
+"""Replies written for one line to the player: the model's own and three other openings."""
+
+FOCUS_WEIGHTS = (1.0, 0.3)
+"""How much the words of the first and second focus sentence count."""
+
+_LABELS = frozenset(
+    "your work you are the and with yesterday today tomorrow morning plan news know friends friend closest "
+    "also like talked nobody nothing planned from then have has been this that monday tuesday wednesday "
+    "thursday friday saturday sunday home".split())
+"""Words of the focus sentences' own framing (agents/focus.py), which say nothing about the answer."""
+
+_DENIAL = re.compile(r"\b(?:don'?t know (?:anyone|anybody|who|what)|never heard|no idea|not sure who)\b", re.I)
+"""Replies that deny what the focus says the resident knows."""
+
+
+def stems(text: str) -> set[str]:
+    """The telling words of a text: words of four letters or more, outside the framing, cut to five letters."""
+    words = re.findall(r"[a-z]{4,}", text.lower())
+    return {word[:5] for word in words if word not in _LABELS}
+
+
+def grounding(reply: str, focus: Sequence[str], own: str = "") -> float:
+    """How much of the focus a reply uses: weighted count of shared telling words, less one for a denial.
+
+    Words of the speaker's ``own`` name do not count (Leo Quinn naming himself does not name Mara Quinn).
+    """
+    said = stems(reply) - stems(own)
+    score = sum(weight * len(said & stems(line)) for weight, line in zip(FOCUS_WEIGHTS, focus, strict=False))
+    return score - (1.0 if _DENIAL.search(reply) else 0.0)
+
+
+def best_reply(replies: Sequence[str], focus: Sequence[str], own: str = "") -> int:
+    """Index of the reply that uses the focus most (the first, the model's own, on a tie or without focus)."""
+    if not focus or len(replies) < 2:
+        return 0
+    scores = [grounding(reply, focus, own) for reply in replies]
+    return max(range(len(replies)), key=lambda index: (scores[index], -index))

@@ -1,0 +1,113 @@
+"""Choosing the reply to the player that says what the question asks about (agents/reply_choice.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agents.brains.engine import Job, Output
+from agents.brains.local import LocalBrain
+from agents.brains.scripted import ScriptedBrain
+from agents.modelkit import make_model_folder
+from agents.protocol import Request
+from agents.reply_choice import best_reply, grounding, stems
+from game.world.simulation import Simulation
+
+FRIEND = ("Your friends: Your closest friend is Harriet Ashdown.", "Your work: you are the town clerk at Town Hall.")
+NEWS = ("News you know: Tomas's birthday party at The Corner Cafe, tomorrow at 17:00.",)
+
+
+def test_the_reply_naming_what_the_focus_says_wins_over_the_models_own() -> None:
+    replies = ["I'm Felix Brandt, the town clerk.", "Harriet, I'd say. We go back years.", "Oh, hello there."]
+    assert best_reply(replies, FRIEND) == 1
+    assert best_reply(["Right now I'm eating porridge.", "Tomas is having a birthday party at the cafe!"], NEWS) == 1
+
+
+def test_the_models_own_reply_stays_on_a_tie_or_without_focus() -> None:
+    assert best_reply(["Harriet, of course.", "Harriet, I'd say."], FRIEND) == 0, "both name her"
+    assert best_reply(["Nice weather.", "Lovely day."], FRIEND) == 0, "neither uses the focus"
+    assert best_reply(["I'm the clerk.", "Harriet."], ()) == 0, "no focus: nothing to choose by"
+    assert best_reply(["Only one."], FRIEND) == 0
+
+
+def test_a_reply_denying_the_person_the_focus_names_loses() -> None:
+    denial = "I don't know anyone called Harriet."
+    assert grounding(denial, FRIEND) < grounding("Harriet, love.", FRIEND)
+    assert best_reply([denial, "That'd be Harriet, love."], FRIEND) == 1
+
+
+def test_the_speakers_own_name_does_not_count() -> None:
+    focus = ("Your friends: Your closest friend is Mara Quinn.",)
+    assert grounding("I'm Leo Quinn, the apprentice.", focus, own="Leo Quinn") == 0
+    assert best_reply(["I'm Leo Quinn, the apprentice.", "Mara, of course."], focus, own="Leo Quinn") == 1
+
+
+def test_the_framing_of_the_focus_sentences_does_not_count() -> None:
+    assert stems("Your closest friend is Harriet; your work tomorrow morning.") == {"harri"}
+    assert grounding("My closest friend? Tomorrow morning I work.", FRIEND) == 0, "framing words say nothing"
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random model folder (the brain loads it; the talker is replaced by a stand-in)."""
+    return make_model_folder(tmp_path_factory.mktemp("model") / "tiny", "tiny")
+
+
+class Spy(ScriptedBrain):
+    """The scripted brain, keeping the conversation requests it answers."""
+
+    name = "spy"
+
+    def __init__(self) -> None:
+        self.seen: list[Request] = []
+
+    def think(self, requests):  # type: ignore[no-untyped-def]
+        self.seen += [r for r in requests if r.kind == "converse"]
+        return super().think(requests)
+
+
+class Staged:
+    """A stand-in for the talker: each first-token rank writes its own reply, and every job is kept."""
+
+    def __init__(self, replies: dict[int, str]):
+        self.replies = replies
+        self.jobs: list[Job] = []
+
+    def encode(self, messages):  # type: ignore[no-untyped-def]
+        return (1, 2, 3)
+
+    def generate(self, jobs, on_text=None, between=None):  # type: ignore[no-untyped-def]
+        self.jobs += jobs
+        return [Output(j.key, self.replies[j.first_rank], [7] * 5, 3, 0, 0.0, 0.0, "stop") for j in jobs]
+
+
+def test_the_local_brain_writes_openings_for_the_player_and_says_the_one_that_answers(tiny_model: Path) -> None:
+    spy = Spy()
+    sim = Simulation("oakvale", seed=7, brain=spy)
+    sim.run(hours=26)
+    sim.chat("leo", "Who is your closest friend?")
+    request = spy.seen[-1]
+    assert request.urgent and request.facts is not None and request.facts.focus
+    assert "Mara" in request.facts.focus[0], "the focus is the friend sentence"
+    brain = LocalBrain(tiny_model, candidates=3)
+    brain.talker = Staged({0: "I'm Leo, the apprentice at Quinn's Bakery.", 1: "Mara, of course. She's my aunt.",
+                           2: "Oh, hello there."})  # type: ignore[assignment]
+    answer = brain.think([request])[0]
+    assert json.loads(answer.text)["say"] == "Mara, of course. She's my aunt."
+    jobs = brain.talker.jobs  # type: ignore[attr-defined]
+    assert [j.first_rank for j in jobs] == [0, 1, 2] and [j.stream for j in jobs] == [True, False, False], \
+        "the model's own reply streams; the second look's openings are written after it missed"
+    brain.talker = Staged({0: "Mara, my aunt.", 1: "x", 2: "y"})  # type: ignore[assignment]
+    assert json.loads(brain.think([request])[0].text)["say"] == "Mara, my aunt."
+    assert len(brain.talker.jobs) == 1, "a reply that answers is not written again"  # type: ignore[attr-defined]
+    brain.talker = Staged({0: "I'm Leo, the apprentice at Quinn's Bakery.", 1: "Mara, of course. She's my aunt.",
+                           2: "Oh, hello there."})  # type: ignore[assignment]
+    brain.candidates, brain.talker.jobs = 1, []  # type: ignore[attr-defined]
+    assert json.loads(brain.think([request])[0].text)["say"].startswith("I'm Leo"), "one candidate: the model's own"
+    assert len(brain.talker.jobs) == 1  # type: ignore[attr-defined]
+    resident = next(r for r in spy.seen if not r.urgent)
+    brain.candidates, brain.talker.jobs = 3, []  # type: ignore[attr-defined]
+    brain.think([resident])
+    assert len(brain.talker.jobs) == 1, "lines between residents are written once"  # type: ignore[attr-defined]
