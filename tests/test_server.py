@@ -202,3 +202,38 @@ def test_an_empty_name_is_refused(name: str) -> None:
             assert "the name is empty" in (raw.close_reason or "")
 
     serve(scenario, hours=0)
+
+
+def test_a_resumed_town_gives_its_players_back_their_places(tmp_path: Path) -> None:
+    save = tmp_path / "town.sqlite"
+    where: dict[str, Any] = {}
+
+    async def first(server: TownServer, url: str) -> None:
+        ann = await Bot.join(url, "Ann")
+        assert await ann.walk_to(ann.tile_away(5))
+        where["ann"] = (ann.me, ann.position)
+        await ann.close()
+
+    serve(first, save=save)
+    sim = Simulation.resume(save, brain="scripted")
+
+    async def second() -> None:
+        server = TownServer(sim, speed=4.0)
+        ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        running = asyncio.create_task(server.run("127.0.0.1", 0, ready))
+        url = f"ws://127.0.0.1:{await ready}"
+        watcher = await Bot.join(url, "Watcher")
+        assert await watcher.until(lambda: watcher.figures.get(where["ann"][0], [0] * 6)[5] == 2), "away till back"
+        ann = await Bot.join(url, "Ann")  # the server restarted: her token went with it, her name brings her back
+        assert (ann.me, ann.position) == where["ann"]
+        async with connect(url) as raw:
+            await raw.send(json.dumps({"t": "hello", "v": VERSION, "name": "Ann"}))
+            await raw.wait_closed()
+            assert raw.close_reason == "hello: 'Ann' is playing already"
+        server.stop()
+        await running
+
+    try:
+        asyncio.run(second())
+    finally:
+        sim.close()

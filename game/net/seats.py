@@ -6,6 +6,7 @@ import asyncio
 import hmac
 import re
 import secrets
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from game.net import protocol as p
 from game.world.player import clean_name, conversation_of
 from game.world.simulation import Simulation
-from game.world.snapshot import Figure
+from game.world.snapshot import Figure, figures
 
 MAX_PLAYERS = 64
 """Players connected at once at most; the next is told to try again later."""
@@ -120,6 +121,11 @@ class Seats:
         self.by_name: dict[str, Seat] = {}
         self._resident_names = {n.lower() for pe in sim.world.personas for n in (pe.name, pe.first_name)}
         self._names = {pe.id: pe.first_name for pe in sim.world.personas}
+        for figure in figures(sim.town):  # players in a resumed save: away, and theirs to claim by name
+            if figure.player:
+                name = sim.resident(figure.id).persona.name
+                self.by_name[name.lower()] = Seat(name, figure.id, "", away_since=time.monotonic())
+                self._names[figure.id] = name
 
     def connected(self) -> list[Seat]:
         """Seats with a live connection."""
@@ -137,8 +143,9 @@ class Seats:
         if seat is not None:
             if seat.connection is not None:
                 raise p.ProtocolError(f"hello: '{seat.name}' is playing already")
-            if not hmac.compare_digest((hello.token or "").encode(), seat.token.encode()):
+            if seat.token and not hmac.compare_digest((hello.token or "").encode(), seat.token.encode()):
                 raise p.ProtocolError(f"hello: '{seat.name}' was taken; come back with its token or choose another")
+            seat.token = seat.token or secrets.token_urlsafe(18)  # a player from a save: the first to come back
             return seat
         if len(self.connected()) >= MAX_PLAYERS:
             raise p.ProtocolError("the town is full; try again later", p.CLOSE_TRY_AGAIN)
