@@ -2,7 +2,7 @@
 
 A small chat model often knows the answer and still opens its reply the wrong way ("I'm Felix, the town
 clerk." to "Who is your closest friend?"); once the first word is out, the rest follows from it. So when a
-reply to the player uses none of the telling words of the focus sentences (agents/focus.py: the facts the
+reply to the player uses fewer than two of the telling words of the focus sentences (agents/focus.py: the facts the
 question asks about, ranked by the embedder, not by any knowledge of the question's kind), it is written
 again a few times in one batch, each starting with another of the model's likeliest first tokens, and the
 reply that uses the focus most is kept. The model's own reply is kept on a tie, and always without focus.
@@ -15,6 +15,10 @@ from collections.abc import Sequence
 
 CANDIDATES = 4
 """Replies written for one line to the player: the model's own and three other openings."""
+
+ENOUGH = 2
+"""A reply to the player that uses fewer telling words of the first focus sentence than this (or than it has) gets
+a second look."""
 
 FOCUS_WEIGHTS = (1.0, 0.3)
 """How much the words of the first and second focus sentence count."""
@@ -43,6 +47,14 @@ def grounding(reply: str, focus: Sequence[str], own: str = "") -> float:
     said = stems(reply) - stems(own)
     score = sum(weight * len(said & stems(line)) for weight, line in zip(FOCUS_WEIGHTS, focus, strict=False))
     return score - (1.0 if _DENIAL.search(reply) else 0.0)
+
+
+def needs_second_look(reply: str, focus: Sequence[str], own: str = "") -> bool:
+    """Whether a reply uses too little of the first focus sentence (fewer than ``ENOUGH`` of its telling words)."""
+    if not focus:
+        return False
+    wanted = min(ENOUGH, len(stems(focus[0]) - stems(own)))
+    return grounding(reply, focus, own) < wanted
 
 
 def best_reply(replies: Sequence[str], focus: Sequence[str], own: str = "") -> int:

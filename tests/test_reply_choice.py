@@ -12,7 +12,7 @@ from agents.brains.local import LocalBrain
 from agents.brains.scripted import ScriptedBrain
 from agents.modelkit import make_model_folder
 from agents.protocol import Request
-from agents.reply_choice import best_reply, grounding, stems
+from agents.reply_choice import best_reply, grounding, needs_second_look, stems
 from game.world.simulation import Simulation
 
 FRIEND = ("Your friends: Your closest friend is Harriet Ashdown.", "Your work: you are the town clerk at Town Hall.")
@@ -42,6 +42,16 @@ def test_the_speakers_own_name_does_not_count() -> None:
     focus = ("Your friends: Your closest friend is Mara Quinn.",)
     assert grounding("I'm Leo Quinn, the apprentice.", focus, own="Leo Quinn") == 0
     assert best_reply(["I'm Leo Quinn, the apprentice.", "Mara, of course."], focus, own="Leo Quinn") == 1
+
+
+def test_a_reply_gets_a_second_look_when_it_uses_too_little_of_the_focus() -> None:
+    plan = ("Tomorrow morning (Tuesday): having tea and bread at home; raking the paths at Willow Green Park.",)
+    assert needs_second_look("Tomorrow morning I'll be having a pint at The Crooked Lantern.", plan), "one word"
+    assert not needs_second_look("Tea and bread, then raking the paths.", plan)
+    friend = ("Your friends: Your closest friend is Mara Quinn.",)
+    assert not needs_second_look("Mara, of course.", friend, own="Leo Quinn"), "her name is all there is to say"
+    assert needs_second_look("I'm Leo Quinn, the apprentice.", friend, own="Leo Quinn")
+    assert not needs_second_look("Anything at all.", ()), "no focus, nothing to look for"
 
 
 def test_the_framing_of_the_focus_sentences_does_not_count() -> None:
@@ -99,8 +109,8 @@ def test_the_local_brain_writes_openings_for_the_player_and_says_the_one_that_an
     jobs = brain.talker.jobs  # type: ignore[attr-defined]
     assert [j.first_rank for j in jobs] == [0, 1, 2] and [j.stream for j in jobs] == [True, False, False], \
         "the model's own reply streams; the second look's openings are written after it missed"
-    brain.talker = Staged({0: "Mara, my aunt.", 1: "x", 2: "y"})  # type: ignore[assignment]
-    assert json.loads(brain.think([request])[0].text)["say"] == "Mara, my aunt."
+    brain.talker = Staged({0: "Mara Quinn, my aunt.", 1: "x", 2: "y"})  # type: ignore[assignment]
+    assert json.loads(brain.think([request])[0].text)["say"] == "Mara Quinn, my aunt."
     assert len(brain.talker.jobs) == 1, "a reply that answers is not written again"  # type: ignore[attr-defined]
     brain.talker = Staged({0: "I'm Leo, the apprentice at Quinn's Bakery.", 1: "Mara, of course. She's my aunt.",
                            2: "Oh, hello there."})  # type: ignore[assignment]

@@ -24,7 +24,7 @@ from agents.brains.engine import HALF_ROWS, Between, Job, OnText, Output
 from agents.brains.talker import Talker
 from agents.dialogue import spoken_reply
 from agents.protocol import Answer, Request
-from agents.reply_choice import CANDIDATES, best_reply, grounding
+from agents.reply_choice import CANDIDATES, best_reply, needs_second_look
 
 TALK_ADAPTER = Path(__file__).resolve().parent.parent.parent / "assets" / "models" / "npcworld-talk"
 """The shipped LoRA adapter that tunes the default base for the town."""
@@ -111,7 +111,7 @@ class LocalBrain:
         return [Answer(r.id, text, latency, tokens) for r, text, tokens in zip(group, replies, spent, strict=True)]
 
     def _second_look(self, group: list[Request], jobs: list[Job], replies: list[str], spent: list[int]) -> None:
-        """A reply to the player that uses nothing the question asks about is written again a few other ways.
+        """A reply to the player that uses little of what the question asks about is written again a few other ways.
 
         Each new reply starts with another of the model's likeliest first tokens (all in one batch), and the
         one that uses the focus most is said instead (agents/reply_choice.py); ``replies`` and ``spent`` change
@@ -119,7 +119,7 @@ class LocalBrain:
         """
         missed = [index for index, request in enumerate(group) if self.candidates > 1 and _asked_by_player(request)
                   and request.facts is not None
-                  and grounding(_said(replies[index]), request.facts.focus, request.persona.name) < 1]
+                  and needs_second_look(_said(replies[index]), request.facts.focus, request.persona.name)]
         again = [replace(jobs[index], first_rank=rank, stream=False) for index in missed
                  for rank in range(1, self.candidates)]
         outputs = self.talker.generate(again) if again else []
