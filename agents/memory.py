@@ -130,32 +130,46 @@ class MemoryIndex:
     def __init__(self, embedder: Embedder):
         self.embedder = embedder
         self._rows: dict[str, np.ndarray] = {}
+        """Each owner's matrix with room to grow: its first ``_used[owner]`` rows are the memories' embeddings."""
+        self._used: dict[str, int] = {}
 
     def state(self) -> dict[str, np.ndarray]:
         """The embedding matrices by owner, for a save (kept as they are: re-embedding may differ in the last bits)."""
-        return dict(self._rows)
+        return {owner: rows[:self._used[owner]].copy() for owner, rows in self._rows.items()}
 
     def load_state(self, rows: dict[str, np.ndarray]) -> None:
         """Take back the matrices ``state`` gave."""
-        self._rows = dict(rows)
+        self._rows, self._used = dict(rows), {owner: len(matrix) for owner, matrix in rows.items()}
 
     def vectors(self, stream: MemoryStream) -> np.ndarray:
         """The stream's embedding matrix, one row per memory in order."""
         rows = self._rows.get(stream.owner)
-        if rows is None or len(rows) != len(stream.memories):
+        used = self._used.get(stream.owner, 0)
+        if rows is None or used != len(stream.memories):
             texts = [m.text for m in stream.memories]
             rows = self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dim), dtype=np.float32)
-            self._rows[stream.owner] = rows
-        return rows
+            self._rows[stream.owner], self._used[stream.owner] = rows, len(rows)
+            return rows
+        return rows[:used]
+
+    def _append(self, owner: str, row: np.ndarray) -> None:
+        """Add one embedding after an owner's rows, doubling its room when full (no copy of the whole per memory)."""
+        rows, used = self._rows[owner], self._used[owner]
+        if used == len(rows):
+            grown = np.empty((max(16, 2 * used), row.shape[-1]), dtype=rows.dtype)
+            grown[:used] = rows[:used]
+            self._rows[owner] = rows = grown
+        rows[used] = row
+        self._used[owner] = used + 1
 
     def add(self, stream: MemoryStream, kind: str, text: str, now: int, importance: int, *,
             cites: tuple[int, ...] = (), source: str | None = None, happening: Happening | None = None) -> Memory:
         """Store a new memory (and its embedding); compact the stream if it grew past its limit."""
-        rows = self.vectors(stream)
+        self.vectors(stream)  # in step with the stream before it grows
         memory = Memory(stream.next_id, kind, text, now, now, max(1, min(10, importance)), cites, source, happening)
         stream.next_id += 1
         stream.memories.append(memory)
-        self._rows[stream.owner] = np.vstack([rows, self.embedder.embed([text])])
+        self._append(stream.owner, self.embedder.embed([text])[0])
         if len(stream.memories) > stream.limit:
             self.compact(stream, now)
         return memory
@@ -208,7 +222,8 @@ class MemoryIndex:
         summary = Memory(stream.next_id, "summary", text, drop[-1].created, now, 2, tuple(sorted(gone)))
         stream.next_id += 1
         stream.memories.insert(0, summary)
-        self._rows[stream.owner] = np.vstack([self.embedder.embed([text]), rows[keep]])
+        rows = np.vstack([self.embedder.embed([text]), rows[keep]])
+        self._rows[stream.owner], self._used[stream.owner] = rows, len(rows)
 
 
 def _subject(text: str) -> str:
