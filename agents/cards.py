@@ -16,8 +16,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from agents.errors import ContentError
+from agents.errors import MAX_NESTING, ContentError, bad_text, read_limited, too_deep
 from agents.persona import Persona
+from agents.tomlfile import brief
 
 SPECS = {"chara_card_v2": "2.0", "chara_card_v3": "3.0"}
 """Card specs we read, with their version."""
@@ -29,24 +30,29 @@ TEXT_FIELDS = ("name", "description", "personality", "scenario", "first_mes", "m
 MAX_FIELD = 50_000
 """A card field longer than this is refused (cards in the wild stay far below it)."""
 
+MAX_CARD_BYTES = 16 * 1024 * 1024
+"""A card file larger than this is refused before it is read (card PNGs in the wild are a few MB at most)."""
+
+MAX_CARD_SIDE = 8192
+"""A card PNG wider or taller than this many pixels is refused."""
+
 _PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def read_card(path: Path) -> dict[str, Any]:
     """Read a V2/V3 card from JSON or from a PNG's 'chara'/'ccv3' text chunk; return its ``data``."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ContentError(path, None, f"cannot read card: {exc.strerror or exc}") from exc
+    raw = read_limited(path, MAX_CARD_BYTES, "card")
     card = _from_png(path, raw) if raw.startswith(_PNG) else _json(path, raw, "card")
     if not isinstance(card, dict):
         raise ContentError(path, None, "a card must be a JSON object")
     spec = card.get("spec")
-    if spec not in SPECS:
-        raise ContentError(path, "spec", f"unsupported card spec {spec!r} (expected chara_card_v2 or chara_card_v3)")
+    if not isinstance(spec, str) or spec not in SPECS:
+        raise ContentError(path, "spec", f"unsupported card spec {brief(spec)} (expected chara_card_v2 or "
+                           "chara_card_v3)")
     data = card.get("data")
     if not isinstance(data, dict):
         raise ContentError(path, "data", "a V2/V3 card keeps its fields in a 'data' object")
+    _check_text(path, data)
     if not isinstance(data.get("name"), str) or not data["name"].strip():
         raise ContentError(path, "data.name", "a card needs a non-empty name")
     for key in TEXT_FIELDS:
@@ -55,30 +61,52 @@ def read_card(path: Path) -> dict[str, Any]:
             raise ContentError(path, f"data.{key}", f"expected text, got {type(value).__name__}")
         if len(value) > MAX_FIELD:
             raise ContentError(path, f"data.{key}", f"is {len(value):,} characters long (at most {MAX_FIELD:,})")
+    greetings = data.get("alternate_greetings", [])
+    if not isinstance(greetings, list) or any(isinstance(g, str) and len(g) > MAX_FIELD for g in greetings):
+        raise ContentError(path, "data.alternate_greetings", f"expected a list of texts of at most {MAX_FIELD:,} "
+                           "characters each")
     return data | {"_spec": spec}
 
 
+def _check_text(path: Path, data: dict[str, Any]) -> None:
+    """Refuse control characters, lone surrogates and overlong keys anywhere in a card's data."""
+    bad = bad_text(data, "data")
+    if bad is not None:
+        raise ContentError(path, bad[0], bad[1])
+
+
 def _json(path: Path, raw: bytes, what: str) -> Any:
-    """Parse JSON, naming the file on failure."""
+    """Parse JSON, naming the file on failure; refuse nesting deeper than ``MAX_NESTING``."""
     try:
-        return json.loads(raw.decode("utf-8"))
+        value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ContentError(path, None, f"{what} is not valid JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise ContentError(path, None, f"{what} is nested too deeply (at most {MAX_NESTING} levels)") from exc
+    if too_deep(value):
+        raise ContentError(path, None, f"{what} is nested too deeply (at most {MAX_NESTING} levels)")
+    return value
 
 
 def _from_png(path: Path, raw: bytes) -> Any:
-    """Find the card text chunk (ccv3 preferred, then chara) in a PNG and decode it."""
+    """Find the card text chunk (ccv3 preferred, then chara) in a PNG and decode it (the image itself is not)."""
     chunks: dict[str, bytes] = {}
     position = len(_PNG)
     while position + 8 <= len(raw):
         length, kind = struct.unpack(">I4s", raw[position:position + 8])
         body = raw[position + 8:position + 8 + length]
+        if kind == b"IHDR" and len(body) >= 8:
+            width, height = struct.unpack(">II", body[:8])
+            if width > MAX_CARD_SIDE or height > MAX_CARD_SIDE:
+                raise ContentError(path, "IHDR", f"the image is {width:,} x {height:,} pixels "
+                                   f"(at most {MAX_CARD_SIDE:,} a side)")
         if kind in (b"tEXt", b"iTXt", b"zTXt"):
             keyword, _, value = body.partition(b"\x00")
             if kind == b"zTXt":
-                value = zlib.decompress(value[1:])
+                value = _inflate(path, value[1:])
             elif kind == b"iTXt":
-                value = value[2:].split(b"\x00", 2)[-1]
+                flag, text = value[:1], value[2:].split(b"\x00", 2)[-1]
+                value = _inflate(path, text) if flag == b"\x01" else text
             chunks[keyword.decode("latin-1")] = value
         position += 12 + length
     payload = chunks.get("ccv3") or chunks.get("chara")
@@ -89,6 +117,18 @@ def _from_png(path: Path, raw: bytes) -> Any:
     except (binascii.Error, ValueError) as exc:
         raise ContentError(path, "chara", f"the card chunk is not valid base64 ({exc})") from exc
     return _json(path, decoded, "the card chunk")
+
+
+def _inflate(path: Path, data: bytes) -> bytes:
+    """Decompress a compressed PNG text chunk, refusing one that unpacks to more than ``MAX_CARD_BYTES``."""
+    try:
+        unpacker = zlib.decompressobj()
+        text = unpacker.decompress(data, MAX_CARD_BYTES + 1)
+    except zlib.error as exc:
+        raise ContentError(path, "chara", f"a compressed text chunk cannot be unpacked ({exc})") from exc
+    if len(text) > MAX_CARD_BYTES:
+        raise ContentError(path, "chara", f"a compressed text chunk unpacks to more than {MAX_CARD_BYTES:,} bytes")
+    return text
 
 
 def write_png_card(path: Path, card: dict[str, Any], keyword: str = "chara") -> None:

@@ -6,6 +6,7 @@ import re
 import string
 from collections.abc import Callable
 from pathlib import Path
+from types import EllipsisType
 from typing import TypeVar
 
 from agents.errors import ContentError, ContentErrorList
@@ -15,7 +16,7 @@ from agents.persona import (
     Relationship,
     SpeechBook,
 )
-from agents.routine_file import read_routine, weekdays
+from agents.routine_file import PLACE_CHARS, read_routine, weekdays
 from agents.tomlfile import Table, TomlDoc
 
 T = TypeVar("T")
@@ -33,6 +34,10 @@ NEED_KEYS = ("energy", "hunger", "social", "fun")
 SPEECH_KEYS = ("greetings", "smalltalk", "farewells")
 """Keys of the [speech] table."""
 
+TEXT_LIMITS = {"name": 60, "occupation": 60, "background": 1200, "speech_style": 300, "home": PLACE_CHARS,
+               "workplace": PLACE_CHARS, "traits": 60, "topics": 120, "goals": 200, "greetings": 200,
+               "smalltalk": 300, "farewells": 200, "note": 300, "memories": 400}
+"""Most characters each text field (or each entry of a list of texts) may have; the JSON Schema uses the same."""
 
 
 class _Collector:
@@ -65,25 +70,25 @@ def load_persona(path: Path) -> Persona:
         if key not in _PERSONA_KEYS:
             found.get(lambda: root.check_keys(_PERSONA_KEYS), None)
             break
-    workplace = found.get(lambda: root.get("workplace", str, None), None)
+    workplace = found.get(lambda: _line(root, "workplace") if "workplace" in root.data else None, None)
     no_days: set[int] = set()
     work_days = found.get(lambda: weekdays(root, "work_days", root.strings("work_days", (), max_len=7)), no_days)
     if work_days and workplace is None:
         found.errors.append(root.error("work_days", "work days are given but there is no 'workplace'"))
     persona = Persona(
         id=persona_id,
-        name=found.get(lambda: _bounded(root, "name", 60), persona_id),
+        name=found.get(lambda: _line(root, "name"), persona_id),
         age=found.get(lambda: _age(root), 0),
-        occupation=found.get(lambda: _bounded(root, "occupation", 60), ""),
-        traits=found.get(lambda: root.strings("traits", min_len=1, max_len=12, max_chars=60), ()),
-        background=found.get(lambda: _bounded(root, "background", 1200), ""),
-        speech_style=found.get(lambda: _bounded(root, "speech_style", 300), ""),
-        home=found.get(lambda: root.get("home", str), ""),
+        occupation=found.get(lambda: _line(root, "occupation"), ""),
+        traits=found.get(lambda: _texts(root, "traits", min_len=1, max_len=12), ()),
+        background=found.get(lambda: _bounded(root, "background"), ""),
+        speech_style=found.get(lambda: _bounded(root, "speech_style"), ""),
+        home=found.get(lambda: _line(root, "home"), ""),
         workplace=workplace,
         work_days=frozenset(work_days),
         sociability=found.get(lambda: root.number("sociability", 0.0, 1.0, 0.5), 0.5),
-        topics=found.get(lambda: root.strings("topics", min_len=1, max_len=12, max_chars=120), ()),
-        goals=found.get(lambda: root.strings("goals", (), max_len=8, max_chars=200), ()),
+        topics=found.get(lambda: _texts(root, "topics", min_len=1, max_len=12), ()),
+        goals=found.get(lambda: _texts(root, "goals", (), max_len=8), ()),
         speech=found.get(lambda: _speech(root.table("speech", required=True)), SpeechBook((), (), ())),
         relationships=found.get(lambda: _relationships(root.table("relationships"), persona_id), {}),
         routine=found.get(lambda: read_routine(root, frozenset(work_days), workplace), ()),
@@ -112,7 +117,7 @@ def _memories(root: Table) -> tuple[tuple[str, int | None], ...]:
         importance = table.get("importance", int, None)
         if importance is not None and not 1 <= importance <= 10:
             raise table.error("importance", f"must be between 1 and 10, got {importance}")
-        seeds.append((_bounded(table, "text", 400), importance))
+        seeds.append((_bounded(table, "text", TEXT_LIMITS["memories"]), importance))
     return tuple(seeds)
 
 
@@ -121,12 +126,22 @@ def _preserved(table: Table) -> dict[str, str]:
     return {key: table.get(key, str, empty_ok=True) for key in sorted(table.data)}
 
 
-def _bounded(table: Table, key: str, limit: int) -> str:
-    """Return a required string field no longer than ``limit`` characters."""
-    value: str = table.get(key, str)
-    if len(value) > limit:
-        raise table.error(key, f"is {len(value)} characters long (at most {limit})")
+def _bounded(table: Table, key: str, limit: int | None = None) -> str:
+    """Return a required text field within its length limit (``TEXT_LIMITS`` unless given), stripped."""
+    value: str = table.text(key, limit or TEXT_LIMITS[key])
     return value.strip()
+
+
+def _line(table: Table, key: str) -> str:
+    """Return a required one-line text field within its length limit (``TEXT_LIMITS``), stripped."""
+    value: str = table.text(key, TEXT_LIMITS[key], single_line=True)
+    return value.strip()
+
+
+def _texts(table: Table, key: str, default: tuple[str, ...] | EllipsisType = ..., *, min_len: int = 0,
+           max_len: int = 64) -> tuple[str, ...]:
+    """Return a list of one-line texts, each within the field's length limit (``TEXT_LIMITS``)."""
+    return table.strings(key, default, min_len=min_len, max_len=max_len, max_chars=TEXT_LIMITS[key])
 
 
 def _age(root: Table) -> int:
@@ -141,9 +156,9 @@ def _speech(table: Table) -> SpeechBook:
     """Read the [speech] table and check every line's placeholders."""
     table.check_keys(SPEECH_KEYS)
     book = SpeechBook(
-        greetings=table.strings("greetings", min_len=1, max_len=20, max_chars=200),
-        smalltalk=table.strings("smalltalk", min_len=1, max_len=40, max_chars=300),
-        farewells=table.strings("farewells", min_len=1, max_len=20, max_chars=200),
+        greetings=_texts(table, "greetings", min_len=1, max_len=20),
+        smalltalk=_texts(table, "smalltalk", min_len=1, max_len=40),
+        farewells=_texts(table, "farewells", min_len=1, max_len=20),
     )
     for key in ("greetings", "smalltalk", "farewells"):
         for line in getattr(book, key):
@@ -171,7 +186,8 @@ def _relationships(table: Table, own_id: str) -> dict[str, Relationship]:
         entry.check_keys(("closeness", "note"))
         if other == own_id:
             raise table.error(other, "a persona cannot have a relationship with itself")
-        result[other] = Relationship(entry.number("closeness", -1.0, 1.0), entry.get("note", str, ""))
+        note = entry.text("note", TEXT_LIMITS["note"], "", empty_ok=True)
+        result[other] = Relationship(entry.number("closeness", -1.0, 1.0), note)
     return result
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from agents.persona import BLOCK_KINDS, WEEKDAYS, RoutineBlock, parse_hhmm
-from agents.tomlfile import Table
+from agents.tomlfile import Table, brief
 
 BLOCK_KEYS = ("at", "kind", "activity", "place", "places", "days")
 """Keys of a [[routine]] block."""
+
+PLACE_CHARS = 60
+"""Most characters of a place id (a persona's home, workplace and routine places; the map's place names)."""
+
+ACTIVITY_CHARS = 120
+"""Most characters of a routine block's activity."""
 
 
 def weekdays(table: Table, key: str, names: tuple[str, ...]) -> set[int]:
@@ -14,7 +20,7 @@ def weekdays(table: Table, key: str, names: tuple[str, ...]) -> set[int]:
     days = set()
     for name in names:
         if name not in WEEKDAYS:
-            raise table.error(key, f"'{name}' is not a weekday (expected one of: {', '.join(WEEKDAYS)})")
+            raise table.error(key, f"{brief(name)} is not a weekday (expected one of: {', '.join(WEEKDAYS)})")
         days.add(WEEKDAYS.index(name))
     return days
 
@@ -47,16 +53,18 @@ def _block(table: Table, work_days: frozenset[int], workplace: str | None) -> Ro
     table.check_keys(BLOCK_KEYS)
     start = parse_hhmm(table.get("at", str))
     if start is None:
-        raise table.error("at", f"expected a time as \"HH:MM\", got {table.data['at']!r}")
+        raise table.error("at", f"expected a time as \"HH:MM\", got {brief(table.data['at'])}")
     kind = table.get("kind", str)
     if kind not in BLOCK_KINDS:
-        raise table.error("kind", f"'{kind}' is not a block kind (expected one of: {', '.join(BLOCK_KINDS)})")
+        raise table.error("kind", f"{brief(kind)} is not a block kind (expected one of: {', '.join(BLOCK_KINDS)})")
     if ("place" in table.data) == ("places" in table.data):
         raise table.error(None, "give exactly one of 'place' or 'places'")
-    places = (table.get("place", str),) if "place" in table.data else table.strings("places", min_len=1)
+    places = ((table.text("place", PLACE_CHARS, single_line=True),) if "place" in table.data
+              else table.strings("places", min_len=1, max_chars=PLACE_CHARS))
     if "work" in places and workplace is None:
         raise table.error("place", "place \"work\" needs a 'workplace' in the persona")
-    return RoutineBlock(start, kind, table.get("activity", str, kind), places,
+    activity = table.text("activity", ACTIVITY_CHARS, kind, single_line=True)
+    return RoutineBlock(start, kind, activity, places,
                         frozenset(_block_days(table, work_days)))
 
 
@@ -71,4 +79,4 @@ def _block_days(table: Table, work_days: frozenset[int]) -> set[int]:
         return set(work_days)
     if days == "off":
         return set(range(7)) - set(work_days)
-    raise table.error("days", f"expected \"all\", \"work\", \"off\" or a list of weekdays, got {days!r}")
+    raise table.error("days", f"expected \"all\", \"work\", \"off\" or a list of weekdays, got {brief(days)}")

@@ -9,8 +9,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from agents.errors import ContentError
+from agents.errors import MAX_NESTING, ContentError, bad_text, read_limited, text_problem, too_deep
 
+MAX_TOML_BYTES = 4 * 1024 * 1024
+"""The largest TOML content file read (a persona imported from a long character card stays far below it)."""
+
+_TOO_DEEP = f"nested too deeply (at most {MAX_NESTING} levels of arrays and tables)"
 _SYNTAX_LINE = re.compile(r"at line (\d+)")
 _TYPE_NAMES = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
                list: "a list", dict: "a table"}
@@ -21,19 +25,37 @@ class TomlDoc:
 
     def __init__(self, path: Path):
         self.path = path
+        raw = read_limited(path, MAX_TOML_BYTES)
         try:
-            self.text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ContentError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ContentError(path, None, f"not UTF-8 text: {exc.reason}") from exc
+            raise ContentError(path, None, f"not UTF-8 text: {exc.reason} (byte {exc.start + 1})",
+                               raw[:exc.start].count(b"\n") + 1) from exc
+        self.text = text.replace("\r\n", "\n").replace("\r", "\n")
         try:
             self.data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             found = _SYNTAX_LINE.search(str(exc))
             line = int(found.group(1)) if found else None
             raise ContentError(path, None, f"TOML syntax error: {exc}", line) from exc
+        except RecursionError as exc:
+            raise ContentError(path, None, _TOO_DEEP) from exc
+        if too_deep(self.data):
+            raise ContentError(path, None, _TOO_DEEP)
         self.lines = self.text.splitlines()
+        bad = bad_text(self.data)
+        if bad is not None:
+            raise ContentError(path, bad[0], bad[1], self._line_with(bad[2]))
+
+    def _line_with(self, value: str) -> int | None:
+        """Return the first line holding, raw or escaped, the first character of ``value`` that is refused."""
+        bad = next((ch for ch in value if text_problem(ch) is not None), None)
+        if bad is None:
+            return None
+        code = ord(bad)
+        forms = [bad, f"\\u{code:04x}", f"\\u{code:04X}", f"\\U{code:08x}", f"\\U{code:08X}"]
+        forms += {8: ["\\b"], 12: ["\\f"]}.get(code, [])
+        return next((i for i, line in enumerate(self.lines, 1) if any(form in line for form in forms)), None)
 
     def root(self) -> Table:
         """Return the top-level table."""
@@ -117,6 +139,19 @@ class Table:
             raise self.error(key, "must not be empty")
         return value
 
+    def text(self, key: str, max_chars: int, default: Any = ..., *, empty_ok: bool = False,
+             single_line: bool = False) -> Any:
+        """Return a string field of at most ``max_chars`` characters (on one line if ``single_line``)."""
+        value = self.get(key, str, default, empty_ok=empty_ok)
+        if not isinstance(value, str):
+            return value
+        if len(value) > max_chars:
+            raise self.error(key, f"is {len(value):,} characters long (at most {max_chars:,})")
+        problem = text_problem(value, single_line=single_line)
+        if problem is not None:
+            raise self.error(key, problem)
+        return value
+
     def number(self, key: str, low: float, high: float, default: Any = ...) -> float:
         """Return a number field that must lie within [low, high]."""
         value = self.get(key, float, default)
@@ -134,7 +169,10 @@ class Table:
             if not isinstance(item, str) or not item.strip():
                 raise self.error(key, f"entry {i + 1} must be a non-empty string, got {_describe(item)}")
             if len(item) > max_chars:
-                raise self.error(key, f"entry {i + 1} is {len(item)} characters long (at most {max_chars})")
+                raise self.error(key, f"entry {i + 1} is {len(item):,} characters long (at most {max_chars:,})")
+            problem = text_problem(item, single_line=True)
+            if problem is not None:
+                raise self.error(key, f"entry {i + 1} {problem}")
         return tuple(value)
 
     def table(self, key: str, *, required: bool = False) -> Table:
@@ -158,8 +196,12 @@ class Table:
         return result
 
 
+def brief(value: Any) -> str:
+    """Show a value as Python would, cut to 40 characters, for error messages."""
+    shown = repr(value)
+    return shown[:40] + "..." if len(shown) > 40 else shown
+
+
 def _describe(value: Any) -> str:
     """Name a value's TOML type and show a short version of it, for error messages."""
-    kind = _TYPE_NAMES.get(type(value), type(value).__name__)
-    shown = repr(value)
-    return f"{kind} {shown[:40] + '...' if len(shown) > 40 else shown}"
+    return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} {brief(value)}"

@@ -9,8 +9,15 @@ from pathlib import Path
 from agents.errors import ContentError
 from agents.persona import WEEKDAYS, Persona, parse_hhmm
 from agents.persona_file import load_persona
-from agents.tomlfile import TomlDoc
-from game.world.scenario import Plant, TimedEvent, check_plants, events_from_table, plants_from_table
+from agents.tomlfile import TomlDoc, brief
+from game.world.scenario import (
+    Plant,
+    TimedEvent,
+    check_plants,
+    day_field,
+    events_from_table,
+    plants_from_table,
+)
 from game.world.settings import Settings, settings_from_table
 from game.world.worldmap import TileMap, load_tilemap
 
@@ -18,6 +25,9 @@ WORLDS_DIR = Path(__file__).resolve().parents[2] / "worlds"
 """Where named worlds live."""
 
 _WORLD_KEYS = ("name", "description", "map", "start", "settings", "plant", "event")
+
+NAME_CHARS, DESCRIPTION_CHARS, MAP_PATH_CHARS = 60, 2000, 255
+"""Most characters of world.toml's ``name``, ``description`` and ``map``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +66,13 @@ def load_world(name_or_path: str | Path) -> WorldDef:
     """Load and validate a world folder: world.toml, the map it names, and personas/*.toml."""
     root = resolve_world(name_or_path)
     path = root / "world.toml"
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a broken link or a loop is named as one by TomlDoc
         raise ContentError(path, None, "a world folder needs a world.toml")
     table = TomlDoc(path).root()
     table.check_keys(_WORLD_KEYS)
-    map_name = table.get("map", str)
+    name = table.text("name", NAME_CHARS, single_line=True)
+    description = table.text("description", DESCRIPTION_CHARS, "", empty_ok=True)
+    map_name = table.text("map", MAP_PATH_CHARS, single_line=True)
     tilemap = load_tilemap(root / map_name)
     for place, other in tilemap.unreachable_places():
         raise ContentError(tilemap.path, f"places.{place}", f"cannot be reached on foot from '{other}'")
@@ -68,19 +80,17 @@ def load_world(name_or_path: str | Path) -> WorldDef:
     start.check_keys(("day", "time", "weekday"))
     minute = parse_hhmm(start.get("time", str))
     if minute is None:
-        raise start.error("time", f"expected a time as \"HH:MM\", got {start.data['time']!r}")
+        raise start.error("time", f"expected a time as \"HH:MM\", got {brief(start.data['time'])}")
     weekday = start.get("weekday", str, "mon")
     if weekday not in WEEKDAYS:
-        raise start.error("weekday", f"'{weekday}' is not a weekday (expected one of: {', '.join(WEEKDAYS)})")
-    day = start.get("day", int, 1)
-    if day < 0:
-        raise start.error("day", "must not be negative")
+        raise start.error("weekday", f"{brief(weekday)} is not a weekday (expected one of: {', '.join(WEEKDAYS)})")
+    day = day_field(start, "day", 1)
     personas = load_personas(root / "personas", tilemap)
     plants = plants_from_table(table)
     check_plants(plants, {p.id for p in personas}, set(tilemap.places), path)
-    events = events_from_table(table, {p.id for p in personas}, set(tilemap.places))
+    events = events_from_table(table, {p.id for p in personas}, set(tilemap.places), first_day=day)
     return WorldDef(
-        name=table.get("name", str), root=root, description=table.get("description", str, ""),
+        name=name, root=root, description=description,
         tilemap=tilemap, start_day=day, start_minute=minute, start_weekday=WEEKDAYS.index(weekday),
         settings=settings_from_table(table.table("settings")) if "settings" in table.data else Settings(),
         personas=personas, plants=plants, events=events,

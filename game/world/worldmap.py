@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import binascii
+import math
 import sys
+import zlib
+from base64 import b64decode
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import Element, ParseError, fromstring
 
-from agents.errors import ContentError
+from agents.errors import ContentError, printable, read_limited, text_problem
+from agents.routine_file import PLACE_CHARS
 
 
 def _import_pytmx_without_pygame() -> Any:
@@ -39,6 +44,15 @@ COLLISION_LAYER = "collision"
 
 PLACES_LAYER = "places"
 """Name of the object layer that holds the named places."""
+
+MAX_MAP_TILES = 1000
+"""The most tiles a map may have across and down (the window draws the whole map onto one picture)."""
+
+MAX_MAP_PIXELS = 16_384
+"""The most pixels a map may measure across and down (tiles times tile size)."""
+
+MAX_MAP_BYTES = 64 * 1024 * 1024
+"""The largest .tmx (or external .tsx tileset) file read."""
 
 SHARED_TILES = Path(__file__).resolve().parents[2] / "assets" / "tiles"
 """Where a tileset image is looked for by its file name when the map's own path to it does not exist.
@@ -114,22 +128,84 @@ class TileMap:
 
 
 def load_tilemap(path: Path) -> TileMap:
-    """Load a .tmx map, checking its collision layer and places; errors name the file and object."""
+    """Load a .tmx map, checking its size, layers, tile ids and places; errors name the file and object."""
     try:
-        tmx = pytmx.TiledMap(str(path))
-    except FileNotFoundError as exc:
-        raise ContentError(path, None, f"map file not found ({exc.filename})") from exc
+        root = fromstring(read_limited(path, MAX_MAP_BYTES, "map file"))
     except ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise ContentError(path, None, f"not a valid Tiled map (XML error: {exc})", line) from exc
+    _check_header(path, root)
+    try:
+        tmx = pytmx.TiledMap()
+        tmx.filename = str(path)
+        tmx.parse_xml(root)
     except Exception as exc:  # pytmx raises plain exceptions for bad content
         raise ContentError(path, None, f"not a valid Tiled map: {exc}") from exc
-    if tmx.tilewidth != tmx.tileheight:
-        raise ContentError(path, "tilewidth", "tiles must be square")
     _find_tile_images(path, tmx)
+    _check_layers(path, tmx)
     blocked = _collision(path, tmx)
     places = _places(path, tmx, blocked)
-    return TileMap(path, tmx, blocked, places, _spawns(tmx))
+    return TileMap(path, tmx, blocked, places, _spawns(path, tmx))
+
+
+def _check_header(path: Path, root: Element) -> None:
+    """Check, before pytmx reads the rest, the map's size, external tilesets and the size of compressed layers."""
+    size = {key: _whole(path, root, key) for key in ("width", "height", "tilewidth", "tileheight")}
+    if size["tilewidth"] != size["tileheight"]:
+        raise ContentError(path, "tilewidth", "tiles must be square")
+    for key in ("width", "height"):
+        if not 1 <= size[key] <= MAX_MAP_TILES or not 1 <= size[key] * size["tilewidth"] <= MAX_MAP_PIXELS:
+            raise ContentError(path, key, f"the map is {size['width']} x {size['height']} tiles of "
+                               f"{size['tilewidth']} pixels (at most {MAX_MAP_TILES} tiles and "
+                               f"{MAX_MAP_PIXELS:,} pixels a side)")
+    for tileset in root.iter("tileset"):
+        if tileset.get("source"):
+            read_limited(path.parent / str(tileset.get("source")), MAX_MAP_BYTES, "tileset file")
+    for layer in root.iter("layer"):
+        data = layer.find("data")
+        if data is None or data.get("encoding") != "base64" or not data.get("compression"):
+            continue
+        most = size["width"] * size["height"] * 4
+        try:
+            unpacked = zlib.decompressobj(wbits=47).decompress(b64decode((data.text or "").strip()), most + 1)
+        except (binascii.Error, ValueError, zlib.error) as exc:
+            raise ContentError(path, _layer(layer.get("name")), f"layer data cannot be decoded ({exc})") from exc
+        if len(unpacked) > most:
+            raise ContentError(path, _layer(layer.get("name")), "layer data holds more tiles than the map")
+
+
+def _layer(name: str | None) -> str:
+    """The field that names a layer in errors (its name shortened and made printable)."""
+    return f"layers.{printable(str(name))[:PLACE_CHARS]}"
+
+
+def _whole(path: Path, root: Element, key: str) -> int:
+    """A whole-number attribute of the <map> element."""
+    try:
+        return int(str(root.get(key, "")))
+    except ValueError as exc:
+        raise ContentError(path, key, f"expected a whole number, got {root.get(key)!r:.40}") from exc
+
+
+def _check_layers(path: Path, tmx: Any) -> None:
+    """Check that every tile layer covers the map exactly and uses only tiles of its tilesets."""
+    missing = {gid for gid in range(1, len(tmx.images)) if tmx.images[gid] is None}
+    known = sorted(tmx.tiledgidmap[gid] for gid in range(1, len(tmx.images)) if gid not in missing)
+    for layer in tmx.layers:
+        if not isinstance(layer, pytmx.TiledTileLayer):
+            continue
+        rows = [len(row) for row in layer.data]
+        if len(rows) != tmx.height or any(n != tmx.width for n in rows):
+            across = f"{min(rows)}-{max(rows)}" if rows and min(rows) != max(rows) else str(rows[0] if rows else 0)
+            raise ContentError(path, _layer(layer.name), f"has {len(rows)} rows of {across} tiles, but the map "
+                               f"is {tmx.width} x {tmx.height}")
+        if missing:
+            for y, row in enumerate(layer.data):
+                bad = next((x for x, gid in enumerate(row) if gid in missing), None)
+                if bad is not None:
+                    held = f"ids {known[0]} to {known[-1]}" if known else "no tiles"
+                    raise ContentError(path, _layer(layer.name), f"tile id {tmx.tiledgidmap[row[bad]]} at "
+                                       f"({bad}, {y}) is not in any tileset (the tilesets hold {held})")
 
 
 def _find_tile_images(path: Path, tmx: Any) -> None:
@@ -172,29 +248,54 @@ def _places(path: Path, tmx: Any, blocked: list[bytearray]) -> dict[str, Place]:
                            f"'{PLACES_LAYER}' with one named rectangle per place") from exc
     size = tmx.tilewidth
     places: dict[str, Place] = {}
+    area = 0
     for obj in group:
-        field = f"{PLACES_LAYER}.{obj.name or obj.id}"
+        field = f"{PLACES_LAYER}.{printable(obj.name)[:PLACE_CHARS] if obj.name else obj.id}"
         if not obj.name:
             raise ContentError(path, f"{PLACES_LAYER}.object {obj.id}", "a place needs a name (its id)")
         if obj.name in places:
             raise ContentError(path, field, f"two places are named '{obj.name}'")
+        _check_name(path, field, obj.name)
         if not obj.width or not obj.height:
             raise ContentError(path, field, "a place must be a rectangle with a width and a height")
+        _check_finite(path, field, obj)
         x0, y0 = int(obj.x // size), int(obj.y // size)
         x1, y1 = int(-(-(obj.x + obj.width) // size)), int(-(-(obj.y + obj.height) // size))
         x0, y0, x1, y1 = max(0, x0), max(0, y0), min(tmx.width, x1), min(tmx.height, y1)
         tiles = tuple((x, y) for y in range(y0, y1) for x in range(x0, x1) if not blocked[y][x])
         label = obj.properties.get("label") or obj.name.replace("_", " ").title()
         kind = getattr(obj, "type", None) or getattr(obj, "class", None) or "place"
+        _check_name(path, f"{field}.label", str(label))
+        _check_name(path, f"{field}.type", str(kind))
+        area += (x1 - x0) * (y1 - y0)
+        if area > 4 * tmx.width * tmx.height:
+            raise ContentError(path, field, "the places cover more than four times the map between them")
         places[obj.name] = Place(obj.name, str(kind), str(label), (x0, y0, x1, y1), tiles)
     return places
 
 
-def _spawns(tmx: Any) -> dict[str, Tile]:
+def _check_name(path: Path, field: str, text: str) -> None:
+    """Refuse a place's name, label or kind that is too long or holds control characters or line breaks."""
+    if len(text) > PLACE_CHARS:
+        raise ContentError(path, field, f"is {len(text):,} characters long (at most {PLACE_CHARS})")
+    problem = text_problem(text, single_line=True)
+    if problem is not None:
+        raise ContentError(path, field, problem)
+
+
+def _check_finite(path: Path, field: str, obj: Any) -> None:
+    """Refuse an object whose position or size is not a finite number."""
+    if not all(math.isfinite(float(getattr(obj, key, 0) or 0)) for key in ("x", "y", "width", "height")):
+        raise ContentError(path, field, "position and size must be finite numbers")
+
+
+def _spawns(path: Path, tmx: Any) -> dict[str, Tile]:
     """Read the optional 'spawns' object layer: named points."""
     try:
         group = tmx.get_layer_by_name("spawns")
     except ValueError:
         return {}
     size = tmx.tilewidth
+    for obj in group:
+        _check_finite(path, f"spawns.{obj.name or obj.id}", obj)
     return {obj.name: (int(obj.x // size), int(obj.y // size)) for obj in group if obj.name}
