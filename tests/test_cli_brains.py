@@ -66,7 +66,8 @@ def test_a_run_the_fallback_mostly_answered_says_so(tmp_path: Path, capsys: pyte
     server.kill()  # nothing listens on that port now
     out = tmp_path / "out"
     assert main(["simulate", "--world", "oakvale", "--hours", "1", "--brain", "openai", "--base-url",
-                 server.base_url, "--out", str(out), "--embedder", "hash", "--quiet", "--timeout", "0.5"]) == 0
+                 server.base_url, "--out", str(out), "--embedder", "hash", "--quiet", "--timeout", "0.5"]) == 3, \
+        "a model brain that answered nothing is a failed run (its files are still written)"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["answers"] > 0 and summary["answers_by_fallback"] == summary["answers"]
     err = capsys.readouterr().err

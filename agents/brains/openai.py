@@ -6,23 +6,28 @@ their turn rather than time out) and each sent to the least busy one, short time
 asked in the next one, ``json_schema`` -> ``json_object`` -> ``none``, and stderr says so once), and a
 circuit breaker so that a dead server costs one timeout, not one per resident: while it is open, answers
 come back empty at once and the world's scripted fallback decides, until the server answers again.
+``timeout`` bounds each call as a whole (deadline.py), and every failure, however odd, is that request's
+error: recorded in the trace, counted by the breaker, never a crash. A malformed base URL is refused up front.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from agents.brains.deadline import Watchdog, build_opener
+from agents.brains.openai_http import ServerError, brief, check_base_url, post_json
 from agents.candidates import decision_schema
 from agents.dialogue import spoken_reply
 from agents.protocol import Answer, Request
+
+__all__ = ["DIALECTS", "OpenAIBrain", "ServerError"]
 
 DIALECTS = ("json_schema", "json_object", "none")
 """How the server takes structured output: OpenAI/vLLM/SGLang style, llama.cpp style, or not at all."""
@@ -35,15 +40,12 @@ _REFUSED_FORMAT = ("response_format", "json_schema", "json_object", "schema")
 """Words in an error body that say the server did not take the structured-output request itself."""
 
 
-class ServerError(Exception):
-    """One failed call: status (None for network errors and timeouts) and whether it may be retried."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters a reply may not carry into the world (tab and newline stay)."""
 
-    def __init__(self, message: str, status: int | None = None, retry_after: float = 0.0, detail: str = ""):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
-        self.detail = detail
-        """The start of the error body, if the server sent one."""
+_ESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}|d[89a-f][0-9a-f]{2}"
+                      r"|00(?:0[0-8b-f]|1[0-9a-f]|7f|[89][0-9a-f]))", re.IGNORECASE)
+"""The same escaped in a JSON reply, and surrogates (a pair is kept, a lone one is replaced)."""
 
 
 class OpenAIBrain:
@@ -58,9 +60,10 @@ class OpenAIBrain:
         urls = [base_url] if isinstance(base_url, str) else list(base_url)
         if not urls:
             raise ValueError("the openai brain needs at least one --base-url")
+        urls = [check_base_url(url) for url in urls]
         if dialect not in DIALECTS:
             raise ValueError(f"unknown response format dialect '{dialect}' (expected one of: {', '.join(DIALECTS)})")
-        self.urls = [u.rstrip("/") for u in urls]
+        self.urls = urls
         self.model, self.api_key, self.timeout, self.retries = model, api_key, timeout, retries
         self.dialect, self.temperature, self.backoff = dialect, temperature, backoff
         self.breaker_failures, self.breaker_seconds = breaker_failures, breaker_seconds
@@ -68,6 +71,8 @@ class OpenAIBrain:
             raise ValueError(f"--per-server must be at least 1 (got {per_server})")
         self.per_server = per_server
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="openai")
+        self._opener = build_opener()
+        self._watchdog = Watchdog()
         self._busy = dict.fromkeys(self.urls, 0)
         self._free = threading.Condition()
         self._lock = threading.Lock()
@@ -92,13 +97,16 @@ class OpenAIBrain:
         url = self._take_server()
         try:
             text, tokens = self._call(url, request)
-        except ServerError as exc:
+            text = _clean(text)
+            if request.kind == "converse":
+                text = spoken_reply(request, text)
+        except Exception as exc:  # every failure is this request's error: recorded, counted, never a crash
             self._failed()
-            return Answer(request.id, "", time.perf_counter() - began, None, str(exc))
+            error = str(exc) if isinstance(exc, ServerError) else f"{url}: unexpected {type(exc).__name__}: " \
+                f"{brief(str(exc))}"
+            return Answer(request.id, "", time.perf_counter() - began, None, error)
         finally:
             self._give_back(url)
-        if request.kind == "converse":
-            text = spoken_reply(request, text)
         with self._lock:
             self._failures = 0
         return Answer(request.id, text, time.perf_counter() - began, tokens)
@@ -140,7 +148,7 @@ class OpenAIBrain:
                 retryable = exc.status == 429 or (exc.status is not None and exc.status >= 500)
                 if not retryable or attempt >= self.retries:
                     raise
-                time.sleep(min(2.0, max(exc.retry_after, self.backoff * 2 ** attempt)))
+                time.sleep(min(2.0, self.timeout, max(exc.retry_after, self.backoff * 2 ** attempt)))
                 attempt += 1
 
     def _refused_format(self, error: ServerError, url: str, body: dict[str, Any]) -> bool:
@@ -178,29 +186,30 @@ class OpenAIBrain:
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        http = urllib.request.Request(f"{url}/chat/completions", data=data, headers=headers, method="POST")
         with self._lock:
             self.calls += 1
-        try:
-            with urllib.request.urlopen(http, timeout=self.timeout) as response:
-                payload = json.loads(response.read().decode("utf-8"))
-        except urllib.error.HTTPError as exc:
-            retry_after = float(exc.headers.get("Retry-After", 0) or 0) if exc.headers else 0.0
-            try:
-                detail = exc.read(2000).decode("utf-8", "replace")
-            except OSError:
-                detail = ""
-            raise ServerError(f"HTTP {exc.code} from {url}", exc.code, retry_after, detail) from exc
-        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-            raise ServerError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from exc
-        except ValueError as exc:
-            raise ServerError(f"{url} answered with something that is not JSON") from exc
+        payload = post_json(self._opener, url, f"{url}/chat/completions", data, headers, self.timeout, self._watchdog)
         try:
             content = payload["choices"][0]["message"]["content"] or ""
         except (KeyError, IndexError, TypeError) as exc:
             raise ServerError(f"{url} answered without choices[0].message.content") from exc
-        usage = payload.get("usage") or {}
-        return str(content), usage.get("total_tokens") if isinstance(usage, dict) else None
+        usage = payload.get("usage") if isinstance(payload, dict) else None
+        tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
+        return str(content), tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else None
+
+
+def _clean(text: str) -> str:
+    """A reply the world can store and draw: no control characters, raw or escaped, and no lone surrogates."""
+    text = _CONTROL.sub("", text).encode("utf-8", "replace").decode("utf-8")
+    return _ESCAPED.sub(_unescape, text)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """Drop an escaped control character, keep an escaped surrogate pair, replace a lone surrogate."""
+    backslashes, code = match.groups()
+    if len(code) == 10:
+        return match.group(0)
+    return backslashes + ("\\ufffd" if code[0] in "dD" else "")
 
 
 def _schema(request: Request) -> dict[str, Any] | None:

@@ -1,4 +1,8 @@
-"""Headless runs for the command line: simulate; stream events, trace, prompts, vitals; write the summary atomically."""
+"""Headless runs for the command line: simulate; stream events, trace, prompts, vitals; write the summary atomically.
+
+A run whose brain failed every request it was sent (a dead or broken model server) still writes everything, then
+raises ``BrainNeverAnsweredError``, which the command line turns into exit status 3.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,36 @@ from typing import Any, TextIO
 from agents.brains.replay import RecordingBrain
 from agents.embeddings import Embedder
 from agents.needs import NEED_NAMES
-from agents.protocol import Brain
+from agents.protocol import Answer, Brain, BrainFatalError, Request
 from game.world import codec
 from game.world.loader import WorldDef
 from game.world.scenario import Plant
 from game.world.simulation import Simulation
 from game.world.trace import Trace
+
+
+class BrainNeverAnsweredError(BrainFatalError):
+    """The brain answered none of the requests it was sent: the scripted policy ran the whole town."""
+
+    def __init__(self, message: str, summary: dict[str, Any]):
+        super().__init__(message)
+        self.summary = summary
+        """What summary.json says about the run (it was written before this was raised)."""
+
+
+class _RunTrace(Trace):
+    """The run's trace, also counting the answers the brain itself gave (no error, not the scripted tier)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.by_brain = 0
+
+    def record(self, tick: int, request: Request, answer: Answer, parsed: Any, accepted: bool | None = None,
+               *, reason: str | None = None, **extra: Any) -> dict[str, Any]:
+        """Write the record, counting it if the brain answered it."""
+        record = super().record(tick, request, answer, parsed, accepted, reason=reason, **extra)
+        self.by_brain += answer.error is None and record.get("tier") != "scripted"
+        return record
 
 
 def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Brain, out: Path, embedder: Embedder,
@@ -30,7 +58,8 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
 
     ``resume`` continues a save instead of starting ``world`` afresh; ``save`` saves the town at the end and,
     with ``save_every``, every that many game hours on the way. ``overrides`` are settings and run options
-    (``think_budget=...``), as for ``Simulation``.
+    (``think_budget=...``), as for ``Simulation``. Says on stderr how many requests fell back because the brain
+    failed, and raises ``BrainNeverAnsweredError`` (after writing everything) if it answered none.
     """
     out.mkdir(parents=True, exist_ok=True)
     names = ("events.jsonl", "trace.jsonl", "prompts.jsonl", "vitals.jsonl")
@@ -42,7 +71,7 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
         if record is not None:
             mind = RecordingBrain(mind, record)
             stack.callback(mind.close)
-        trace = Trace(files["trace.jsonl"], files["prompts.jsonl"], keep=False)
+        trace = _RunTrace(files["trace.jsonl"], files["prompts.jsonl"], keep=False)
         if resume is not None:
             sim = stack.enter_context(Simulation.resume(resume, brain=mind, embedder=embedder, trace=trace,
                                                         events_sink=files["events.jsonl"], keep_events=False))
@@ -62,20 +91,34 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
             handle.flush()
             os.fsync(handle.fileno())
         summary = _summary(sim, sim.seed, wall)
+        summary["answers_by_brain"] = trace.by_brain
         summary["plants"] = [codec.encode(plant) for plant in plants]  # what `replay` needs to build it again
         if resume is not None:
             summary["resumed_from"] = str(resume)
     for name, path in partial.items():
         os.replace(path, out / name)
     write_json_atomic(out / "summary.json", summary)
-    if summary["answers_by_fallback"] * 2 > summary["answers"]:
-        print(f"npcworld: warning: the {summary['brain']} brain could not answer {summary['answers_by_fallback']} "
-              f"of {summary['answers']} requests (see the errors in trace.jsonl); the scripted policy answered "
-              "them", file=sys.stderr)
     if progress:
         print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl, vitals.jsonl and summary.json",
               file=sys.stderr)
+    _say_fallbacks(summary, out)
     return summary
+
+
+def _say_fallbacks(summary: dict[str, Any], out: Path) -> None:
+    """Say how many requests fell back because the brain failed; raise BrainNeverAnsweredError if it answered none."""
+    failed, brain = summary["answers_by_fallback"], summary["brain"]
+    if not failed:
+        return
+    print(f"npcworld: {failed} of {summary['brain_requests']} brain requests fell back to the scripted policy "
+          f"because the {brain} brain failed (see the errors in {out / 'trace.jsonl'})", file=sys.stderr)
+    if failed * 2 > summary["answers"]:
+        print(f"npcworld: warning: the {brain} brain could not answer {failed} of {summary['answers']} requests; "
+              "the scripted policy answered them", file=sys.stderr)
+    if not summary["answers_by_brain"]:
+        raise BrainNeverAnsweredError(f"the {brain} brain answered none of its {summary['brain_requests']} requests "
+                                      f"(every one fell back to the scripted policy); the run's files are in {out}",
+                                      summary)
 
 
 def _run_sampling(sim: Simulation, hours: float, vitals: TextIO, progress: Callable[[int, int], None] | None,
