@@ -9,6 +9,7 @@ import re
 from agents.intents import clean_line
 from agents.persona import Persona
 from agents.protocol import Dialogue, News, Request
+from agents.replytext import MAX_REPLY, UnreadableReplyError, read_json
 
 _GOODBYE = re.compile(r"\b(bye|goodbye|see you|farewell|mind how you go|take care|off you go|must go|have to go)\b",
                       re.IGNORECASE)
@@ -62,11 +63,18 @@ def line_to_json(text: str, end: bool, news: str | None = None) -> str:
 
 
 def parse_line(text: str) -> tuple[str, bool, str | None] | None:
-    """Parse a converse reply: JSON with "say" (optional "end", "news"), or plain text; None if empty."""
+    """Parse a converse reply: JSON with "say" (optional "end", "news"), or plain text; None if empty or unreadable.
+
+    A reply too long to be a line, or JSON nested too deep to decode, is None like an empty one: the fallback speaks.
+    """
     stripped = (text or "").strip()
-    if stripped.startswith("{"):
+    if len(stripped) > MAX_REPLY:
+        return None
+    if stripped.startswith(("{", "[")):
         try:
-            data = json.loads(stripped)
+            data = read_json(stripped)
+        except UnreadableReplyError:
+            return None
         except ValueError:
             data = None
         if isinstance(data, dict) and isinstance(data.get("say"), str):

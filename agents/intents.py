@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from agents.replytext import clean_text, read_json
+
 MAX_MINUTES = 16 * 60
 """Longest activity, wait or sleep one intent may ask for."""
 
@@ -82,8 +84,6 @@ ACTIONS = ("go_to", "talk_to", "say", "activity", "wait", "sleep", "continue")
 ACTIVITY_KINDS = ("meal", "work", "leisure", "chores")
 """Kinds an activity intent may declare (sleep has its own intent)."""
 
-_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
-
 
 def intent_to_json(intent: Intent) -> str:
     """Write an intent in the reply format that ``parse_intent`` reads."""
@@ -108,11 +108,12 @@ def intent_to_json(intent: Intent) -> str:
 
 def parse_intent(text: str) -> Intent | Fallback:
     """Parse a brain's decision reply (a JSON object, possibly wrapped in other text)."""
-    found = _OBJECT.search(text or "")
-    if not found:
+    text = text or ""
+    start, end = text.find("{"), text.rfind("}")  # the first "{" to the last "}" (linear, unlike a regex)
+    if not 0 <= start < end:
         return Fallback("no JSON object in reply", text)
     try:
-        data = json.loads(found.group(0))
+        data = read_json(text[start:end + 1])
     except ValueError as exc:
         return Fallback(f"invalid JSON: {exc}", text)
     if not isinstance(data, dict):
@@ -120,7 +121,7 @@ def parse_intent(text: str) -> Intent | Fallback:
     action = data.get("action")
     try:
         return _build(action, data)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, RecursionError) as exc:
         return Fallback(f"bad '{action}' reply: {exc}", text)
 
 
@@ -157,11 +158,12 @@ def _name(data: dict[str, Any], key: str) -> str:
 
 
 def _text(data: dict[str, Any], key: str) -> str:
-    """Return a non-empty text field."""
+    """Return a non-empty text field, cleaned of control and bidi characters."""
     value = data[key]
-    if not isinstance(value, str) or not value.strip():
+    cleaned = clean_text(value).strip() if isinstance(value, str) else ""
+    if not cleaned:
         raise ValueError(f"'{key}' must be non-empty text")
-    return value.strip()
+    return cleaned
 
 
 def _minutes(data: dict[str, Any]) -> int:
@@ -175,8 +177,8 @@ def _minutes(data: dict[str, Any]) -> int:
 
 
 def clean_line(text: str) -> str:
-    """Tidy a line of speech: one line, no control characters, at most MAX_SAY characters."""
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    """Tidy a line of speech: one line, no control or bidi characters, at most MAX_SAY characters."""
+    text = " ".join(clean_text(text).split())
     if len(text) > MAX_SAY:
         text = text[:MAX_SAY].rsplit(" ", 1)[0] + "..."
     return text

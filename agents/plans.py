@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass
 
 from agents.persona import Persona, RoutineBlock
+from agents.replytext import MAX_REPLY, clean_text
 from agents.rng import stable_seed
 
 DAY = 24 * 60
 """Minutes in a day."""
 
-_LINE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s+(\w+)\s+@(\S+)\s*:\s*(.*?)\s*$")
+_LINE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s+(\w+)\s+@(\S+)\s*:(.*)$")
+"""A plan line; its activity is stripped afterwards (a lazy group before trailing spaces backtracks quadratically)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +49,13 @@ class DayPlan:
 
 
 def parse_plan(text: str, day: int) -> DayPlan | None:
-    """Parse the plan format; return None unless it gives at least one well-formed, ordered block."""
+    """Parse the plan format; return None unless it gives at least one well-formed, ordered block.
+
+    Activities are cleaned of control and bidi characters; a reply longer than ``MAX_REPLY`` is no plan.
+    """
     blocks: list[PlanBlock] = []
+    if len(text) > MAX_REPLY:
+        return None
     for line in text.strip().splitlines():
         found = _LINE.match(line)
         if not found:
@@ -59,7 +66,7 @@ def parse_plan(text: str, day: int) -> DayPlan | None:
             continue
         if blocks and start < blocks[-1].end:
             continue
-        blocks.append(PlanBlock(start, end, kind, activity or kind, place))
+        blocks.append(PlanBlock(start, end, kind, clean_text(activity.strip()) or kind, place))
     return DayPlan(day, tuple(blocks)) if blocks else None
 
 
@@ -72,8 +79,8 @@ def plan_problem(plan: DayPlan | None, places: set[str], now: int) -> str | None
     if plan is None:
         return "reply is not a plan"
     unknown = sorted({b.place for b in plan.blocks} - places)
-    if unknown:
-        return f"plan names unknown places: {', '.join(unknown)}"
+    if unknown:  # the names are the model's: cleaned before they go into the event log
+        return f"plan names unknown places: {', '.join(clean_text(place) for place in unknown)}"
     cursor = now
     for block in plan.blocks:
         if block.end <= cursor:

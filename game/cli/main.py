@@ -12,6 +12,7 @@ from typing import Any
 from agents.embeddings import Embedder
 from agents.errors import ContentError
 from agents.protocol import BrainFatalError
+from game.cli.argtypes import game_hours, image_path, positive_int, window_size
 from game.cli.model import model_command, model_parsers
 from game.cli.net import join_command, join_parser, serve_arguments, serve_command
 from game.cli.newworld import new_world_command, new_world_parser
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sim = sub.add_parser("simulate", help="run a world headless, as fast as possible, and write its event log")
     _common(sim)
-    sim.add_argument("--hours", type=float, default=24.0, help="game hours to simulate (default 24)")
+    sim.add_argument("--hours", type=game_hours, default=24.0, help="game hours to simulate (default 24)")
     sim.add_argument("--out", type=Path, required=True,
                      help="folder for events.jsonl, trace.jsonl, prompts.jsonl and summary.json")
     sim.add_argument("--record", type=Path, default=None, metavar="CASSETTE",
@@ -36,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
     sim.add_argument("--save", type=Path, default=None, metavar="PATH",
                      help="save the town to this SQLite file at the end (and every --save-every game hours)")
-    sim.add_argument("--save-every", type=float, default=None, metavar="GAME_HOURS",
+    sim.add_argument("--save-every", type=game_hours, default=None, metavar="GAME_HOURS",
                      help="also save every this many game hours, looked at each game hour (needs --save)")
     sim.add_argument("--resume", type=Path, default=None, metavar="PATH",
                      help="continue a saved town for --hours more (its world, seed and settings come from the save)")
@@ -45,9 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--name", default=None,
                       help="your name in town (kept for next time; asked on the first start when not given)")
     play.add_argument("--frames", type=int, default=None, help="quit after this many frames")
-    play.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
+    play.add_argument("--screenshot", type=image_path, default=None, help="save the last frame as a PNG")
     play.add_argument("--speed", type=float, default=1.0, help="game speed multiplier (default 1)")
-    play.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    play.add_argument("--size", type=window_size, default="1280x800",
+                      help="window size WIDTHxHEIGHT, at least 320x240 (default 1280x800)")
     play.add_argument("--save", type=Path, default=None, metavar="PATH",
                       help="save here: F5 saves, F9 loads, and the town saves every game hour and on quitting")
     play.add_argument("--resume", type=Path, default=None, metavar="PATH",
@@ -58,11 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     join_parser(sub)
     chat = sub.add_parser("chat", help="simulate some hours, then talk with residents in the terminal")
     _common(chat)
-    chat.add_argument("--hours", type=float, default=0.0, help="game hours to simulate before talking (default 0)")
+    chat.add_argument("--hours", type=game_hours, default=0.0, help="game hours to simulate before talking (default 0)")
     chat.add_argument("--to", default=None, help="whom to talk to first (a resident id or first name)")
     interview = sub.add_parser("interview", help="ask every resident plain questions and score the answers")
     _common(interview)
-    interview.add_argument("--hours", type=float, default=48.0, help="game hours to simulate first (default 48)")
+    interview.add_argument("--hours", type=game_hours, default=48.0, help="game hours to simulate first (default 48)")
     interview.add_argument("--per-kind", type=int, default=2, help="phrasings of each kind per resident (default 2)")
     interview.add_argument("--smalltalk", type=int, default=2, help="small-talk lines per resident (default 2)")
     interview.add_argument("--out", type=Path, default=None, help="write every question and answer as JSON here")
@@ -71,9 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="watch a finished simulate run in the window, with a timeline")
     replay.add_argument("out", type=Path, help="the folder a simulate run wrote")
     replay.add_argument("--frames", type=int, default=None, help="quit after this many frames")
-    replay.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
+    replay.add_argument("--screenshot", type=image_path, default=None, help="save the last frame as a PNG")
     replay.add_argument("--speed", type=float, default=16.0, help="playback speed multiplier (default 16)")
-    replay.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    replay.add_argument("--size", type=window_size, default="1280x800",
+                        help="window size WIDTHxHEIGHT, at least 320x240 (default 1280x800)")
     replay.add_argument("--script", type=Path, default=None, help="timed inputs, as for play")
     report = sub.add_parser("report", help="what a simulate run did: model calls, valid intents, plans kept, talk")
     report.add_argument("out", type=Path, help="the folder a simulate run wrote")
@@ -114,7 +117,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     brains.add_argument("--cassette", type=Path, default=None, help="replay: the cassette to answer from")
     brains.add_argument("--device", default="auto", help="local: auto (CUDA where present), cpu, cuda, cuda:1...")
     brains.add_argument("--dtype", default="auto", help="local: auto, fp32, bf16 or fp16")
-    brains.add_argument("--threads", type=int, default=None,
+    brains.add_argument("--threads", type=positive_int, default=None,
                         help="local: torch threads for the models (default: $NPCWORLD_THREADS, else all cores "
                              "headless, one less in the window)")
     brains.add_argument("--temperature", type=float, default=0.0, help="local/openai: 0 is greedy (default)")
@@ -176,9 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report_command(args)
         if args.command == "replay":
             from game.view.replay import replay_window
-            width, _, height = args.size.partition("x")
             return replay_window(args.out, frames=args.frames, screenshot=args.screenshot, speed=args.speed,
-                                 size=(int(width), int(height)), script=args.script)
+                                 size=args.size, script=args.script)
         if args.command == "persona":
             return persona_command(args)
         if args.command == "new-world":
@@ -211,10 +213,9 @@ def _run_command(args: argparse.Namespace) -> int:
     spec = brain_spec(args)
     if args.command == "play":  # the models get a process of their own; this one draws and embeds on one thread
         from game.view.app import play
-        width, _, height = args.size.partition("x")
         return play(world, seed=args.seed, brain=spec, frames=args.frames, plants=plants,
                     embedder=lambda: _embedder(args.embedder, threads=1), screenshot=args.screenshot,
-                    speed=args.speed, size=(int(width), int(height)), script=args.script, name=args.name,
+                    speed=args.speed, size=args.size, script=args.script, name=args.name,
                     save=args.save, resume=args.resume, **_budget(args),
                     progress=lambda step: print(f"npcworld: loading {step}...", file=sys.stderr, flush=True))
     if args.command == "serve":  # as in play, the models think in a process of their own, off the tick

@@ -11,7 +11,7 @@ import pygame
 
 from agents.embeddings import Embedder
 from agents.protocol import Brain
-from game.view.input import handle_event
+from game.view.input import MIN_WINDOW, handle_event, keep_minimum_size
 from game.view.loading import Progress, load_in_window
 from game.view.profile import DEFAULT_NAME, clean_name, load_name, save_name
 from game.view.script import load_script, play_command, save_screenshot
@@ -43,6 +43,7 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
     """
     interactive = frames is None and script is None
     kept = clean_name(name or "") or (load_name() if interactive else None)
+    size = (max(size[0], MIN_WINDOW[0]), max(size[1], MIN_WINDOW[1]))
 
     def build(steps: Progress) -> Simulation:
         """Load the embedder and build the town (on the loading thread)."""
@@ -61,6 +62,8 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
     pygame.init()
     sim: Simulation | None = None
     try:
+        if script is not None:
+            load_script(script)  # a bad line is an error naming its file, line and field before anything loads
         screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         title = world.name if isinstance(world, WorldDef) else Path(str(world)).name.title()
         pygame.display.set_caption(f"npcworld - {title}")
@@ -74,7 +77,7 @@ def play(world: WorldDef | str | Path, *, seed: int = 0, brain: Brain | str | Br
         sim.join_player(PLAYER_ID, player)
         pygame.display.set_caption(f"npcworld - {sim.world.name}")
         game = Game(sim, screen, speed, save=save or resume)
-        run_loop(game, frames, load_script(script) if script else None)
+        run_loop(game, frames, load_script(script, residents=set(sim.town.residents)) if script else None)
         if game.saves.path is not None:
             game.saves.save(game, quiet=True)  # on quitting
         if screenshot is not None:
@@ -106,7 +109,7 @@ def run_loop(game: Game, frames: int | None, script: dict[int, list[dict[str, An
         screen = pygame.display.get_surface()
         if screen is None:
             break
-        game.draw(screen)
+        game.draw(keep_minimum_size(screen))
         pygame.display.flip()
         rate.shown(time.perf_counter())
         frame += 1

@@ -16,6 +16,9 @@ MOVE_KEYS = {
 }
 """Keys that walk the player, with their direction."""
 
+MIN_WINDOW = (320, 240)
+"""The smallest window the game draws in: a resize below it is undone (the command line refuses less too)."""
+
 SPEED_KEYS = {pygame.K_1: 1.0, pygame.K_2: 4.0, pygame.K_3: 16.0, pygame.K_4: 64.0}
 """Keys that set the game speed."""
 
@@ -116,7 +119,15 @@ def _mouse_or_window(event: Any, game: Game) -> None:
     elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWRESIZED, pygame.WINDOWSIZECHANGED):
         surface = pygame.display.get_surface()
         if surface is not None:
-            game.renderer.camera.resize(*surface.get_size())
+            game.renderer.camera.resize(*keep_minimum_size(surface).get_size())
+
+
+def keep_minimum_size(surface: pygame.Surface) -> pygame.Surface:
+    """The window's surface, first enlarged to ``MIN_WINDOW`` if it was made smaller (panels need the room)."""
+    width, height = surface.get_size()
+    if width >= MIN_WINDOW[0] and height >= MIN_WINDOW[1]:
+        return surface
+    return pygame.display.set_mode((max(width, MIN_WINDOW[0]), max(height, MIN_WINDOW[1])), pygame.RESIZABLE)
 
 
 def _world_key(event: Any, game: Game) -> None:

@@ -100,15 +100,13 @@ class RemoteGame:
                 self.back()
 
     def back(self) -> None:
-        """Esc outside the chat: close the topmost panel, or quit when none is open."""
+        """Esc outside the chat: close the topmost panel (with none open it does nothing; Ctrl+Q quits)."""
         if self.help_open:
             self.help_open = False
         elif self.inspecting is not None:
             self.inspecting = None
         elif self.log_open:
             self.log_open = False
-        else:
-            self.controls.running = False
 
     def send(self) -> None:
         """Say the chat field's line."""

@@ -96,15 +96,13 @@ class Game:
                 self.back()
 
     def back(self) -> None:
-        """Esc outside the chat: close the topmost panel, or quit when none is open."""
+        """Esc outside the chat: close the topmost panel; with none open, nothing (Ctrl+Q or closing quits)."""
         if self.help_open:
             self.help_open = False
         elif self.inspecting is not None:
             self.inspecting = None
         elif self.log_open:
             self.log_open = False
-        else:
-            self.controls.running = False
 
     def nearest(self) -> str | None:
         """The resident nearest the player within two tiles, if any (worked out once per tick)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
+from agents.replytext import dumps_line
 from game.world.clock import GameClock
 
 
@@ -205,8 +206,8 @@ class EventLog:
 
 
 def dumps(record: dict[str, Any]) -> str:
-    """Serialise one record exactly as events.jsonl stores it."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    """Serialise one record exactly as events.jsonl stores it (escaped to ASCII if it holds a lone surrogate)."""
+    return dumps_line(record, separators=(",", ":"))
 
 
 def read_events(path: Path) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from agents.persona import Persona
 from agents.protocol import Nearby, Options, Situation
 from game.world.components import Activity, Path, Perceived, Position, Resident, Talking
+from game.world.loader import WorldDef
 from game.world.town import Town
 from game.world.worldmap import TileMap
 
@@ -46,27 +47,47 @@ def options(town: Town, entity: int) -> Options:
         other = town.entity_of(other_id)
         if other is not None and town.available(other) and not town.in_cooldown(entity, other_id):
             people.append(other_id)
-    return Options(enterable(town.tilemap, resident.persona), tuple(people), position.place == resident.persona.home)
+    homes = world_homes(town.world)
+    return Options(enterable(town.tilemap, resident.persona, homes), tuple(people),
+                   position.place == resident.persona.home)
 
 
-_ENTERABLE: dict[tuple[int, int], tuple[Persona, TileMap, tuple[str, ...]]] = {}
+_HOMES: dict[int, tuple[WorldDef, frozenset[str]]] = {}
 
 
-def enterable(tilemap: TileMap, persona: Persona) -> tuple[str, ...]:
-    """The places ``persona`` may go into on ``tilemap``, sorted; worked out once per persona and map.
+def world_homes(world: WorldDef) -> frozenset[str]:
+    """The places that are some resident's home in ``world``, whatever kind its map gives them (worked out once)."""
+    cached = _HOMES.get(id(world))
+    if cached is not None and cached[0] is world:
+        return cached[1]
+    if len(_HOMES) > 100:
+        _HOMES.clear()
+    homes = frozenset(persona.home for persona in world.personas)
+    _HOMES[id(world)] = (world, homes)
+    return homes
 
-    Both are immutable (a reloaded persona is a new object), and in a town of a thousand homes going through
-    every place for every decision was the largest cost of a tick.
+
+_ENTERABLE: dict[tuple[int, int], tuple[Persona, TileMap, frozenset[str], tuple[str, ...]]] = {}
+
+
+def enterable(tilemap: TileMap, persona: Persona, homes: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The places ``persona`` may go into on ``tilemap``, sorted; worked out once per persona, map and homes.
+
+    Never someone else's home: a place of kind "home", or one of ``homes`` (the residents' homes, which a map
+    may give another kind), unless it is the persona's own or its routine goes there. All three are immutable
+    (a reloaded persona is a new object), and in a town of a thousand homes going through every place for every
+    decision was the largest cost of a tick.
     """
     key = (id(persona), id(tilemap))
     cached = _ENTERABLE.get(key)
-    if cached is not None and cached[0] is persona and cached[1] is tilemap:
-        return cached[2]
+    if cached is not None and cached[0] is persona and cached[1] is tilemap and cached[2] is homes:
+        return cached[3]
     if len(_ENTERABLE) > 20_000:
         _ENTERABLE.clear()
     visits = {persona.resolve_place(where) for block in persona.routine for where in block.places}
     places = tuple(sorted(p.id for p in tilemap.places.values()
-                          if p.tiles and (p.kind != "home" or p.id == persona.home or p.id in visits)))
-    _ENTERABLE[key] = (persona, tilemap, places)
+                          if p.tiles and (p.id == persona.home or p.id in visits
+                                          or (p.kind != "home" and p.id not in homes))))
+    _ENTERABLE[key] = (persona, tilemap, homes, places)
     return places
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, TextIO
 
 from agents.memory import Scored
 from agents.protocol import Answer, Request
+from agents.replytext import dumps_line
 
 
 class Trace:
@@ -45,12 +45,12 @@ class Trace:
 
     def record(self, tick: int, request: Request, answer: Answer, parsed: Any, accepted: bool | None = None,
                *, reason: str | None = None, **extra: Any) -> dict[str, Any]:
-        """Write the record of one answered request."""
-        digest = hashlib.sha256(request.prompt.encode("utf-8")).hexdigest()[:16] if request.prompt else None
+        """Write the record of one answered request (a reply's lone surrogates are written escaped, never raise)."""
+        prompt = request.prompt.encode("utf-8", "surrogatepass") if request.prompt else None  # never raises
+        digest = hashlib.sha256(prompt).hexdigest()[:16] if prompt else None
         if self._prompt_sink is not None and digest is not None and digest not in self._prompts_written:
             self._prompts_written.add(digest)
-            self._prompt_sink.write(json.dumps({"prompt_hash": digest, "prompt": request.prompt},
-                                               ensure_ascii=False) + "\n")
+            self._prompt_sink.write(dumps_line({"prompt_hash": digest, "prompt": request.prompt}) + "\n")
         tier = self._tiers.pop(request.id, None)
         retrieved = self._retrieved.pop(request.id, [])
         if tier is not None and tier[0] == "scripted":  # the scripted policy reads no memories: listing them
@@ -71,7 +71,7 @@ class Trace:
         if self._keep:
             self.records.append(record)
         if self._sink is not None:
-            self._sink.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            self._sink.write(dumps_line(record, default=str) + "\n")  # a model's lone surrogate is escaped
         return record
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from game.view.ui.widgets import ACCENT, DIM, INK, bar, panel, text, wrap
 
 HELP = (
     ("Arrows / WASD", "walk"), ("E", "talk to the nearest resident"), ("Enter", "send a line (in the chat)"),
-    ("Esc", "close the chat or panel; quit when none is open"), ("Click a resident", "open the inspector"),
+    ("Esc", "close the chat or panel"), ("Click a resident", "open the inspector"),
     ("I", "inspect the nearest resident"), ("L", "show or hide the conversation log"),
     ("Space / P", "pause"), ("1 / 2 / 3 / 4", "speed 1x / 4x / 16x / 64x"), ("Wheel, + / -", "zoom"),
     ("Right-drag", "pan the camera"), ("C", "camera back on you"), ("F1", "this help"), ("Ctrl+Q", "quit"),
