@@ -133,6 +133,7 @@ def test_cheats_floods_and_garbage_are_refused_or_closed_while_the_others_carry_
         assert await closed_with("{not json", "Garbage") == (1003, "not JSON (Expecting property name enclosed in "
                                                                      "double quotes)")
         assert (await closed_with({"t": "teleport", "x": 3}, "Unknown"))[1] == 'unknown message type "teleport"'
+        assert await closed_with("[" * 4000, "Deep") == (1003, "not a message: nested too deeply")
         assert (await closed_with(b"\x00\x01", "Binary"))[0] == 1003
         assert (await closed_with(json.dumps({"t": "say", "text": "y" * 9000}), "Huge"))[0] == 1009, "frame too big"
         burst = await Bot.join(url, "Burst")

@@ -102,6 +102,8 @@ def decode(frame: str | bytes) -> dict[str, Any]:
         raise ProtocolError(f"not JSON ({error.msg})", CLOSE_UNSUPPORTED) from None
     except ValueError as error:  # e.g. a number too long to read
         raise ProtocolError(f"not JSON ({str(error)[:60]})", CLOSE_UNSUPPORTED) from None
+    except RecursionError:
+        raise ProtocolError("not a message: nested too deeply", CLOSE_UNSUPPORTED) from None
     if not isinstance(data, dict) or not isinstance(data.get("t"), str):
         raise ProtocolError('not a message: expected a JSON object with a "t" field', CLOSE_UNSUPPORTED)
     return data
