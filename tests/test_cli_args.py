@@ -66,10 +66,10 @@ def test_threads_must_be_one_or_more(threads: str, tmp_path: Path, capsys: pytes
 
 
 @pytest.mark.parametrize("size", ["10x10", "abc", "1280", "x800", "319x240", "1280x-800", "99999999x800"])
-@pytest.mark.parametrize("command", ["play", "replay"])
+@pytest.mark.parametrize("command", ["play", "replay", "join"])
 def test_a_window_size_must_be_width_x_height_and_at_least_320x240(command: str, size: str, tmp_path: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    where = [str(tmp_path)] if command == "replay" else []
+    where = {"replay": [str(tmp_path)], "join": ["ws://127.0.0.1:1"]}.get(command, [])
     refused([command, *where, "--size", size, "--frames", "1", *(RUN if command == "play" else ())], capsys,
             "--size", size)
 

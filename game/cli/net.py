@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from game.cli.argtypes import image_path, positive_int, window_size
+
 
 def serve_arguments(sub: Any, common: Any) -> None:
     """Add serve: the shared run flags (``common``) and its own."""
@@ -32,9 +34,10 @@ def join_parser(sub: Any) -> None:
     parser.add_argument("url", help="the server, e.g. ws://192.168.1.20:8765")
     parser.add_argument("--name", default=None, help="your name in town (default: the one kept from `play`)")
     parser.add_argument("--password-file", type=Path, default=None, help="a file holding the server's password")
-    parser.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
-    parser.add_argument("--frames", type=int, default=None, help="quit after this many frames")
-    parser.add_argument("--screenshot", type=Path, default=None, help="save the last frame as a PNG")
+    parser.add_argument("--size", type=window_size, default="1280x800",
+                        help="window size WIDTHxHEIGHT, at least 320x240 (default 1280x800)")
+    parser.add_argument("--frames", type=positive_int, default=None, help="quit after this many frames")
+    parser.add_argument("--screenshot", type=image_path, default=None, help="save the last frame as a PNG")
 
 
 def read_password(path: Path | None) -> str | None:
@@ -81,6 +84,5 @@ def serve_command(args: argparse.Namespace, sim: Any) -> int:
 def join_command(args: argparse.Namespace) -> int:
     """Open the window on a served town."""
     from game.view.remote import join_window
-    width, _, height = args.size.partition("x")
     return join_window(args.url, name=args.name, password=read_password(args.password_file),
-                       size=(int(width), int(height)), frames=args.frames, screenshot=args.screenshot)
+                       size=args.size, frames=args.frames, screenshot=args.screenshot)
