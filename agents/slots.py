@@ -18,6 +18,7 @@ from typing import Any
 
 from agents.plans import current_step
 from agents.protocol import Request
+from agents.replytext import loads_reply
 
 SLOTS_FILE = "npcworld.json"
 """The file in a model folder that says the model writes slotted replies."""
@@ -102,11 +103,8 @@ def unslot_decision(text: str, request: Request) -> str:
 
 
 def _loads(text: str) -> dict[str, Any] | None:
-    """Parse a JSON object, or None."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
+    """Parse a JSON object, or None (also for text too long or nested too deep: agents/replytext.py)."""
+    data = loads_reply(text)
     return data if isinstance(data, dict) else None
 
 

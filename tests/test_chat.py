@@ -59,7 +59,7 @@ def test_saying_goodbye_ends_the_talk_after_their_farewell(morning: Simulation) 
 
 def test_chat_command_talks_in_the_terminal(monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    lines = iter(["/who", "/to Leo", "Hello Leo!", "/wait 5", "/to nobody", "/quit"])
+    lines = iter(["/who", "/to Leo", "Hello Leo!", "/wait 5", "/wait inf", "/wait 1e999", "/to nobody", "/quit"])
     monkeypatch.setattr(builtins, "input", lambda prompt="": next(lines))
     status = main(["chat", "--world", "oakvale", "--hours", "3", "--seed", "7", "--brain", "scripted",
                    "--embedder", "hash", "--to", "mara"])
@@ -70,3 +70,4 @@ def test_chat_command_talks_in_the_terminal(monkeypatch: pytest.MonkeyPatch,
     assert "(now talking to Leo)" in out
     assert "Leo: " in out or "(Leo is" in out, "a reply, or why not"
     assert "(nobody called 'nobody'" in out
+    assert out.count("(/wait takes a number of minutes, at most 10080)") == 2, "no endless wait, no traceback"

@@ -243,3 +243,9 @@ def test_a_model_plan_at_another_residents_home_is_refused_whatever_kind_the_map
         refused = [e for e in sim.events if e["type"] == "intent_rejected" and e["intent"] == "plan"]
         assert {e["npc"] for e in refused} == set(plans) - {"felix"}
         assert all("home_felix" in e["reason"] for e in refused)
+
+
+def test_the_local_brains_unslotting_reads_a_deep_reply_as_unusable() -> None:
+    from agents.slots import _loads
+    assert _loads("[" * 100_000) is None and _loads('{"a":' * 100_000) is None
+    assert _loads('{"action": "wait"}') == {"action": "wait"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from game.world.chat import ChatRefused
 from game.world.loader import WorldDef
 from game.world.scenario import Plant
 from game.world.simulation import Simulation
+
+MAX_WAIT_MINUTES = 7 * 24 * 60
+"""Longest /wait: a week of game time."""
 
 HELP = ("Type a line to say it. /to NAME talks to someone else, /who lists who is where, /wait MINUTES lets time "
         "pass, /quit leaves.")
@@ -68,7 +72,9 @@ def _command(sim: Simulation, line: str, partner: str) -> str:
         try:
             minutes = max(1.0, float(rest))
         except ValueError:
-            print("(/wait takes a number of minutes)")
+            minutes = math.nan
+        if not math.isfinite(minutes) or minutes > MAX_WAIT_MINUTES:
+            print(f"(/wait takes a number of minutes, at most {MAX_WAIT_MINUTES})")
             return partner
         sim.run(minutes=minutes)
         print(f"({sim.clock.label()})")
