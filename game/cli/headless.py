@@ -1,4 +1,4 @@
-"""Headless runs for the command line: simulate; stream events, trace, prompts, vitals; write the summary atomically.
+"""Headless runs for the command line: simulate; write events, trace, prompts, vitals and summary as one run folder.
 
 A run whose brain failed every request it was sent (a dead or broken model server) still writes everything, then
 raises ``BrainNeverAnsweredError``, which the command line turns into exit status 3.
@@ -7,7 +7,6 @@ raises ``BrainNeverAnsweredError``, which the command line turns into exit statu
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from agents.brains.replay import RecordingBrain
 from agents.embeddings import Embedder
 from agents.needs import NEED_NAMES
 from agents.protocol import Answer, Brain, BrainFatalError, Request
+from game.cli.runfolder import RunFolder, new_run_id
 from game.world import codec
 from game.world.loader import WorldDef
 from game.world.scenario import Plant
@@ -56,18 +56,42 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
              **overrides: Any) -> dict[str, Any]:
     """Run ``hours`` of game time; write events, trace, prompts and vitals (.jsonl) and summary.json in ``out``.
 
-    ``resume`` continues a save instead of starting ``world`` afresh; ``save`` saves the town at the end and,
-    with ``save_every``, every that many game hours on the way. ``overrides`` are settings and run options
-    (``think_budget=...``), as for ``Simulation``. Says on stderr how many requests fell back because the brain
-    failed, and raises ``BrainNeverAnsweredError`` (after writing everything) if it answered none.
+    The files are written in a temporary folder beside ``out`` that replaces it whole once they are complete (see
+    game/cli/runfolder.py), so ``out`` is always the older run or this one. ``resume`` continues a save instead of
+    starting ``world`` afresh; ``save`` saves the town at the end and, with ``save_every``, every that many game
+    hours on the way (a run that stops says how to go on from its last save). ``overrides`` are settings and run
+    options (``think_budget=...``), as for ``Simulation``. Says on stderr how many requests fell back because the
+    brain failed, and raises ``BrainNeverAnsweredError`` (after writing everything) if it answered none.
     """
-    out.mkdir(parents=True, exist_ok=True)
+    folder = RunFolder(out, keep=(save, record, resume))
+    saves = _Saves(save, save_every, out, resume)
+    try:
+        summary = _run_into(folder.path, world, hours=hours, seed=seed, brain=brain, embedder=embedder,
+                            plants=plants, record=record, progress=progress, saves=saves, resume=resume,
+                            overrides=overrides)
+        summary["run_id"] = run_id = new_run_id()
+        (folder.path / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
+                                                  encoding="utf-8")
+        folder.commit(run_id)
+    except BaseException:
+        folder.discard()
+        raise
+    if progress:
+        print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl, vitals.jsonl and summary.json",
+              file=sys.stderr)
+    _say_fallbacks(summary, out)
+    return summary
+
+
+def _run_into(folder: Path, world: WorldDef | str | Path, *, hours: float, seed: int, brain: Brain,
+              embedder: Embedder, plants: tuple[Plant, ...], record: Path | None, progress: bool, saves: _Saves,
+              resume: Path | None, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Run the town, writing the .jsonl files in ``folder``; return what summary.json will say."""
     names = ("events.jsonl", "trace.jsonl", "prompts.jsonl", "vitals.jsonl")
-    partial = {name: out / f"{name}.partial" for name in names}
     began = time.perf_counter()
     mind = brain
     with ExitStack() as stack:
-        files = {name: stack.enter_context(path.open("w", encoding="utf-8")) for name, path in partial.items()}
+        files = {name: stack.enter_context((folder / name).open("w", encoding="utf-8")) for name in names}
         if record is not None:
             mind = RecordingBrain(mind, record)
             stack.callback(mind.close)
@@ -82,26 +106,18 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
             sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
                                                  events_sink=files["events.jsonl"], keep_events=False, trace=trace,
                                                  **overrides))
-        saver = _saver(sim, save, save_every)
-        _run_sampling(sim, hours, files["vitals.jsonl"], _bar(sim) if progress else None, saver)
-        if save is not None:
-            sim.save(save)
-        wall = time.perf_counter() - began
-        for handle in files.values():
-            handle.flush()
-            os.fsync(handle.fileno())
-        summary = _summary(sim, sim.seed, wall)
+        try:
+            saves.start(sim, hours)
+            _run_sampling(sim, hours, files["vitals.jsonl"], _bar(sim) if progress else None, saves.hourly)
+            saves.save()
+        except BaseException as exc:
+            saves.say_how_to_go_on(exc)
+            raise
+        summary = _summary(sim, sim.seed, time.perf_counter() - began)
         summary["answers_by_brain"] = trace.by_brain
         summary["plants"] = [codec.encode(plant) for plant in plants]  # what `replay` needs to build it again
         if resume is not None:
             summary["resumed_from"] = str(resume)
-    for name, path in partial.items():
-        os.replace(path, out / name)
-    write_json_atomic(out / "summary.json", summary)
-    if progress:
-        print(f"wrote {out / 'events.jsonl'}, trace.jsonl, prompts.jsonl, vitals.jsonl and summary.json",
-              file=sys.stderr)
-    _say_fallbacks(summary, out)
     return summary
 
 
@@ -139,19 +155,49 @@ def _run_sampling(sim: Simulation, hours: float, vitals: TextIO, progress: Calla
             every_hour()
 
 
-def _saver(sim: Simulation, save: Path | None, every: float | None) -> Callable[[], None] | None:
-    """A callback for each game hour that saves ``sim`` whenever ``every`` game hours have passed since the start."""
-    if save is None or not every:
-        return None
-    start, step = sim.clock.tick, sim.clock.minutes_to_ticks(every * 60)
-    due = [start + step]
+class _Saves:
+    """A run's saves to ``path``: every ``every`` game hours and at the end; if the run stops, how to go on."""
 
-    def maybe_save() -> None:
-        """Save if the next save is due."""
-        if sim.clock.tick >= due[0]:
-            sim.save(save)
-            due[0] += step
-    return maybe_save
+    def __init__(self, path: Path | None, every: float | None, out: Path, resume: Path | None):
+        self.path, self.every, self.out, self.resume = path, every, out, resume
+        self.last: tuple[int, str] | None = None
+        """The tick and the time (``day 1 09:30``) of the last save."""
+
+    def start(self, sim: Simulation, hours: float) -> None:
+        """Begin counting game hours from ``sim``'s clock now."""
+        self.sim, self.hours, self.began = sim, hours, sim.clock.tick
+        self.end = self.began + (sim.clock.minutes_to_ticks(hours * 60) if hours > 0 else 0)
+        self.due = self.began + sim.clock.minutes_to_ticks((self.every or 0) * 60)
+
+    def hourly(self) -> None:
+        """Save if ``every`` game hours have passed since the last save (or the start)."""
+        if self.every and self.sim.clock.tick >= self.due:
+            self.save()
+            self.due += self.sim.clock.minutes_to_ticks(self.every * 60)
+
+    def save(self) -> None:
+        """Save the town now (if the run saves at all)."""
+        if self.path is not None:
+            self.sim.save(self.path)
+            self.last = (self.sim.clock.tick, f"day {self.sim.clock.day} {self.sim.clock.hhmm}")
+
+    def say_how_to_go_on(self, exc: BaseException) -> None:
+        """Say on stderr where the run stopped and, if it was saving, the command that goes on from its last save."""
+        if self.path is None:
+            return
+        clock = self.sim.clock
+        what = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"stopped ({type(exc).__name__})"
+        said = f"npcworld: {what} at day {clock.day} {clock.hhmm}"
+        if self.last is not None:
+            left = round((self.end - self.last[0]) * clock.tick_seconds / 3600, 2)
+            said += (f"; the last save is {self.path} ({self.last[1]}): resume with `npcworld simulate --resume "
+                     f"{self.path} --hours {left:g} --out {self.out}` (and the same brain and embedder flags)")
+        else:
+            said += f", before the first save to {self.path}"
+            if self.resume is not None:
+                said += (f"; start again from {self.resume} with `npcworld simulate --resume {self.resume} "
+                         f"--hours {self.hours:g} --out {self.out}`")
+        print(said, file=sys.stderr)
 
 
 def vitals_line(sim: Simulation) -> dict[str, Any]:
@@ -180,17 +226,6 @@ def _summary(sim: Simulation, seed: int, wall: float) -> dict[str, Any]:
         "events_by_type": dict(sorted(sim.town.log.counts.items())),
         "residents": {r.persona.id: r.persona.name for r in sim.residents()},
     }
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file and rename it over ``path``, so a crash never leaves half a file."""
-    temp = path.with_suffix(path.suffix + ".tmp")
-    with temp.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
 
 
 def _bar(sim: Simulation) -> Callable[[int, int], None]:

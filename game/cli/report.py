@@ -8,13 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from agents.intents import Fallback, parse_intent
+from game.cli.runfolder import check_run_folder
 
 MIN_BLOCK_MINUTES = 30
 """Plan blocks shorter than this are not counted when checking whether residents kept their plans."""
 
 
 def run_report(out: Path) -> dict[str, Any]:
-    """Figures for the run in ``out`` (events.jsonl, trace.jsonl, summary.json), as ``npcworld report`` prints."""
+    """Figures for the run in ``out`` (events.jsonl, trace.jsonl, summary.json), as ``npcworld report`` prints.
+
+    Raises ``RunFolderError`` (a ValueError naming the file) if a file does not match the folder's manifest.json.
+    """
+    check_run_folder(out)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     events = read_jsonl(out / "events.jsonl")
     trace = read_jsonl(out / "trace.jsonl") if (out / "trace.jsonl").exists() else []
