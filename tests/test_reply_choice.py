@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from test_talk_prompt import Spy
 
 from agents.brains.engine import Job, Output
 from agents.brains.local import LocalBrain
-from agents.brains.scripted import ScriptedBrain
 from agents.modelkit import make_model_folder
-from agents.protocol import Request
 from agents.reply_choice import best_reply, grounding, needs_second_look, stems
 from game.world.simulation import Simulation
 
@@ -63,19 +62,6 @@ def test_the_framing_of_the_focus_sentences_does_not_count() -> None:
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random model folder (the brain loads it; the talker is replaced by a stand-in)."""
     return make_model_folder(tmp_path_factory.mktemp("model") / "tiny", "tiny")
-
-
-class Spy(ScriptedBrain):
-    """The scripted brain, keeping the conversation requests it answers."""
-
-    name = "spy"
-
-    def __init__(self) -> None:
-        self.seen: list[Request] = []
-
-    def think(self, requests):  # type: ignore[no-untyped-def]
-        self.seen += [r for r in requests if r.kind == "converse"]
-        return super().think(requests)
 
 
 class Staged:
