@@ -460,3 +460,15 @@ def test_random_cards(scratch: Path, content: bytes, as_png: bool) -> None:
     else:
         path.write_bytes(content)
     loads_or_refuses(lambda: read_card(path))
+
+
+def test_persona_validate_names_a_symlink_loop_and_a_broken_link(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from game.cli import main
+    (tmp_path / "loop.toml").symlink_to("loop.toml")
+    (tmp_path / "broken.toml").symlink_to(tmp_path / "nowhere.toml")
+    assert main(["persona", "validate", str(tmp_path / "loop.toml"), str(tmp_path / "broken.toml")]) == 1
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert f"{tmp_path / 'loop.toml'}: a symlink loop (it cannot be resolved)" in said
+    assert f"{tmp_path / 'broken.toml'}: a broken symlink (to {tmp_path / 'nowhere.toml'})" in said

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from agents.cards import card_to_toml, persona_to_card, read_card, write_png_card
@@ -43,7 +44,15 @@ def _files_and_world(path: Path, problems: list[ContentError]) -> tuple[list[Pat
     elif path.exists():
         files, root = [path], path.parent.parent
     else:
-        problems.append(ContentError(path, None, "no such file or folder"))
+        why = "no such file or folder"
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except RuntimeError:
+                why = "a symlink loop (it cannot be resolved)"
+            except OSError:
+                why = f"a broken symlink (to {os.readlink(path)})"
+        problems.append(ContentError(path, None, why))
         return [], None
     if not (root / "world.toml").exists():
         return files, None
