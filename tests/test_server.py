@@ -238,3 +238,21 @@ def test_a_resumed_town_gives_its_players_back_their_places(tmp_path: Path) -> N
         asyncio.run(second())
     finally:
         sim.close()
+
+
+def test_an_avatar_away_past_the_reconnect_time_leaves_the_town() -> None:
+    import time
+
+    from game.net.protocol import RECONNECT_SECONDS, Hello
+    from game.net.seats import Seats
+    with Simulation("oakvale", seed=1, brain="scripted") as sim:
+        seats = Seats(sim)
+        seat = seats.admit(Hello("Ann", None, None), time.monotonic())
+        assert seat.player_id in sim.town.residents and seats.player_ids() == {seat.player_id}
+        seats.away(seat, 100.0)
+        seats.expire(100.0 + RECONNECT_SECONDS - 1)
+        assert sim.town.entity_of(seat.player_id) is not None, "still waiting for Ann"
+        seats.expire(100.0 + RECONNECT_SECONDS + 1)
+        assert sim.town.entity_of(seat.player_id) is None and seat.player_id not in sim.town.residents
+        assert not seats.player_ids() and seats.admit(Hello("Ann", None, None), 0.0).player_id == seat.player_id
+        sim.step(3)  # the town goes on without her old avatar

@@ -119,12 +119,15 @@ class Seats:
     def __init__(self, sim: Simulation):
         self.sim = sim
         self.by_name: dict[str, Seat] = {}
+        self.by_id: dict[str, Seat] = {}
+        """The same seats by avatar id."""
         self._resident_names = {n.lower() for pe in sim.world.personas for n in (pe.name, pe.first_name)}
         self._names = {pe.id: pe.first_name for pe in sim.world.personas}
         for figure in figures(sim.town):  # players in a resumed save: away, and theirs to claim by name
             if figure.player:
                 name = sim.resident(figure.id).persona.name
-                self.by_name[name.lower()] = Seat(name, figure.id, "", away_since=time.monotonic())
+                self.by_name[name.lower()] = self.by_id[figure.id] = Seat(name, figure.id, "",
+                                                                          away_since=time.monotonic())
                 self._names[figure.id] = name
 
     def connected(self) -> list[Seat]:
@@ -156,12 +159,12 @@ class Seats:
         self.sim.join_player(player_id, name)
         self._names[player_id] = name
         seat = Seat(name, player_id, secrets.token_urlsafe(18))
-        self.by_name[key] = seat
+        self.by_name[key] = self.by_id[player_id] = seat
         return seat
 
     def player_ids(self) -> set[str]:
         """The avatar ids of every player, connected or away."""
-        return {s.player_id for s in self.by_name.values()}
+        return set(self.by_id)
 
     def away(self, seat: Seat, now: float) -> None:
         """The seat's client went: its avatar stays, drawn as away, until it comes back or expires."""
@@ -176,7 +179,7 @@ class Seats:
                 if entity is not None:
                     town.ecs.delete_entity(entity)
                 town.residents.pop(seat.player_id, None)
-                del self.by_name[key]
+                del self.by_name[key], self.by_id[seat.player_id]
 
     def name_of(self, figure_id: str | None) -> str:
         """The name shown for a resident or player id."""
@@ -186,7 +189,7 @@ class Seats:
         """What a client draws of a figure: x, y, facing, variant, talking, kind (0 resident, 1 player, 2 away)."""
         kind = 0
         if figure.player:
-            seat = next((s for s in self.by_name.values() if s.player_id == figure.id), None)
+            seat = self.by_id.get(figure.id)
             kind = 2 if seat is None or seat.connection is None else 1
         return (figure.x, figure.y, figure.facing, figure.variant, figure.talking, kind, self.name_of(figure.id))
 

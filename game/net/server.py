@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import secrets
 import time
 from collections import deque
 from pathlib import Path
@@ -221,8 +220,3 @@ def _kind(command: Any) -> str:
     """A command's name as the protocol says it."""
     return {"Walk": "move", "StartTalk": "talk", "Say": "say", "SayAloud": "say", "Leave": "leave",
             "Typing": "typing"}.get(type(command).__name__, type(command).__name__.lower())
-
-
-def new_token() -> str:
-    """A fresh secret that lets a player come back as itself."""
-    return secrets.token_urlsafe(18)
