@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from agents.embeddings import load_embedder
-from agents.focus import TOPICS, fact_lines, rank
+from agents.focus import TODAY, TOMORROW, TOPICS, fact_lines, rank, ruled_out
 from agents.prompting import load_templates, render_messages
 from agents.protocol import Request
 from game.cli.interview import KINDS, PHRASINGS
@@ -78,3 +78,26 @@ def test_minilm_ranks_the_asked_topic_first_for_most_interview_phrasings() -> No
     assert set(two) == {lines[2], lines[3]}, "today and tomorrow score alike: both lead"
     assert rank("Who is your closest friend?", lines, embedder, margin=0.15) == (lines[5],), "a clear best leads alone"
     assert rank("", lines, embedder) == ()
+
+
+def test_a_line_that_names_one_day_never_gets_the_other_days_plan() -> None:
+    embedder = load_embedder("minilm", threads=1)
+    lines = tuple(f"line {i}" for i in range(len(TOPICS)))
+    for question in ("What's on for you tomorrow morning?", "What are you doing first thing tomorrow?",
+                     "Where are you headed tomorrow morning?", "Got anything on tomorrow morning?"):
+        assert ruled_out(question) == {TODAY}
+        assert rank(question, lines, embedder, skip=ruled_out(question))[0] == lines[TOMORROW], question
+        assert lines[TODAY] not in rank(question, lines, embedder, skip=ruled_out(question)), question
+    assert ruled_out("What are you up to tonight?") == {TOMORROW}
+    assert lines[TOMORROW] not in rank("What are you up to tonight?", lines, embedder, skip=frozenset({TOMORROW}))
+    assert ruled_out("Busy today, and tomorrow too?") == frozenset(), "both days named: both may lead"
+    assert ruled_out("Do you know any news?") == frozenset(), "'know' is not 'now'"
+    assert rank("Who is your friend?", lines, embedder, skip=frozenset(range(len(TOPICS)))) == ()
+
+
+def test_the_player_asking_about_tomorrow_gets_tomorrow_first(asked) -> None:  # type: ignore[no-untyped-def]
+    sim, _ = asked
+    sim.chat("mara", "What's on for you tomorrow morning?")
+    request = sim.brain.seen[-1]
+    assert request.facts is not None and request.facts.focus[0].startswith("Tomorrow morning (Wednesday)")
+    assert not any(line.startswith("Your plan for today") for line in request.facts.focus)
