@@ -193,3 +193,5 @@ class Conversation:
     """News passed on by the latest line, if any."""
     warmed: int = -1
     """The turn at which the resident's model was last asked to prefill (while the player types)."""
+    overheard_by: set[str] = field(default_factory=set)
+    """Bystanders who have noted this conversation: each remembers the first line it overhears, not every line."""

@@ -93,15 +93,20 @@ class SpeechProcessor(Processor):
             conversation.closing = True
 
     def _overheard(self, speaker: int, conversation: Conversation, speaker_id: str, partner: str, line: str) -> None:
-        """Residents near the speaker, awake and not in the conversation, note what they heard."""
+        """Residents near the speaker, awake and not in the conversation, note the first line of it they hear.
+
+        Once per conversation, not per line: a passer-by knows who was talking and what about, and at a thousand
+        residents storing every overheard line (and compacting memory streams for it) was 45% of the run's time.
+        """
         town = self.town
         perceived = town.ecs.component_for_entity(speaker, Perceived)
         name = town.ecs.component_for_entity(speaker, Resident).persona.first_name
         for other_id in sorted(perceived.nearby):
             other = town.entity_of(other_id)
-            if other_id in conversation.participants or other is None:
+            if other_id in conversation.participants or other_id in conversation.overheard_by or other is None:
                 continue
             if town.available(other) or town.ecs.has_component(other, Talking):
+                conversation.overheard_by.add(other_id)
                 remember(town, other, "observation", f"Heard {name} say to {partner.split(maxsplit=1)[0]}: \"{line}\"")
 
 
