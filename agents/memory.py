@@ -90,6 +90,10 @@ class MemoryStream:
     limit: int = 400
     memories: list[Memory] = field(default_factory=list)
     next_id: int = 1
+    compact_at: int = 0
+    """After a compaction that left the stream over ``limit`` (too few memories it may fold: the rest are
+    important), none is tried again until the stream is this long: a tenth of ``limit`` later, not at every new
+    memory (at a thousand residents, streams full of overheard news rescanned and copied at every memory)."""
 
     def __len__(self) -> int:
         return len(self.memories)
@@ -170,7 +174,7 @@ class MemoryIndex:
         stream.next_id += 1
         stream.memories.append(memory)
         self._append(stream.owner, self.embedder.embed([text])[0])
-        if len(stream.memories) > stream.limit:
+        if len(stream.memories) > max(stream.limit, stream.compact_at):
             self.compact(stream, now)
         return memory
 
@@ -187,8 +191,9 @@ class MemoryIndex:
         query_vector = self.embedder.embed([query])[0]
         relevance = normalise(self.vectors(stream).astype(np.float64) @ query_vector.astype(np.float64))
         total = w.recency * recency + w.importance * importance + w.relevance * relevance
-        order = sorted((i for i in range(len(memories)) if memories[i].kind not in skip),
-                       key=lambda i: (-total[i], -memories[i].id))[:k]
+        allowed = np.flatnonzero([m.kind not in skip for m in memories]) if skip else np.arange(len(memories))
+        ids = np.array([memories[i].id for i in allowed], dtype=np.int64)
+        order = allowed[np.lexsort((-ids, -total[allowed]))[:k]].tolist()  # best total first, newer on a tie
         result = [Scored(memories[i], float(recency[i]), float(importance[i]), float(relevance[i]),
                          float(total[i])) for i in order]
         if touch:
@@ -213,6 +218,7 @@ class MemoryIndex:
             old = [m for m in stream.memories if m.importance <= 3 and m.kind not in ("reflection", "news")]
         drop = old[:batch]
         if not drop:
+            stream.compact_at = len(stream.memories) + max(1, stream.limit // 10)
             return
         subjects = sorted({_subject(m.text) for m in drop})
         text = f"Earlier ({len(drop)} moments): " + "; ".join(subjects[:8]) + ("..." if len(subjects) > 8 else "")
@@ -224,6 +230,8 @@ class MemoryIndex:
         stream.memories.insert(0, summary)
         rows = np.vstack([self.embedder.embed([text]), rows[keep]])
         self._rows[stream.owner], self._used[stream.owner] = rows, len(rows)
+        over = len(stream.memories) > stream.limit  # too few mundane memories to fold: wait for a tenth more
+        stream.compact_at = len(stream.memories) + max(1, stream.limit // 10) if over else 0
 
 
 def _subject(text: str) -> str:

@@ -106,6 +106,22 @@ def test_compaction_keeps_the_stream_bounded_and_important_memories() -> None:
     assert summaries[0].text.startswith("Earlier (")
 
 
+def test_a_stream_of_important_memories_is_not_rescanned_at_every_new_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    index, stream = MemoryIndex(HashEmbedder()), MemoryStream("a", limit=20)
+    tries = []
+    real = MemoryIndex.compact
+    monkeypatch.setattr(MemoryIndex, "compact", lambda self, s, now: (tries.append(len(s)), real(self, s, now)))
+    for minute in range(40):
+        index.add(stream, "observation", f"Heard about the party number {minute}", minute, 8)
+    assert len(stream) == 40, "important memories are never folded"
+    assert tries == [21, 24, 27, 30, 33, 36, 39], "after a try that folds nothing, the next waits a tenth of the limit"
+    for minute in range(40, 44):
+        index.add(stream, "observation", f"Saw a cat {minute}", minute, 2)
+    assert tries[7:] == [42], "the mundane ones are folded at the next try, which leaves the stream over the limit"
+    assert len(stream) == 43 and sum(m.importance == 8 for m in stream.memories) == 40
+    assert stream.compact_at == 41 + 2 and index.vectors(stream).shape == (len(stream), HashEmbedder().dim)
+
+
 def test_rule_importance() -> None:
     assert rule_importance("observation", "Saw Leo walking") == 2
     assert rule_importance("observation", "Heard that Gwen is throwing a party") == 8
