@@ -18,8 +18,7 @@ def talk_facts(town: Town, entity: int, partner: int) -> TalkFacts:
     persona = resident.persona
     places = town.tilemap.places
     workplace = places[persona.workplace].label if persona.workplace in places else ""
-    public = tuple((p.id, p.label) for p in sorted(places.values(), key=lambda p: p.label)
-                   if p.kind != "home" and p.tiles)
+    public = town.tilemap.public_places
     home = ((persona.home, "home"),) if persona.home in places else ()
     plan = town.ecs.try_component(entity, Plan)
     clock = town.clock
@@ -32,8 +31,13 @@ def tomorrow_plan(town: Town, entity: int) -> DayPlan:
     """The routine the resident will follow tomorrow (the scripted planner's draw for that day)."""
     persona = town.ecs.component_for_entity(entity, Resident).persona
     clock = town.clock
-    return routine_plan(persona, clock.day + 1, (clock.weekday + 1) % 7, town.plan_seed,
-                        town.settings.routine_jitter_minutes)
+    kept = town.routines.get(persona.id)  # drawn once a day per resident: a line of talk asks for it each time
+    if kept is None or kept[0] is not persona or kept[1:3] != (clock.day + 1, town.plan_seed):
+        kept = (persona, clock.day + 1, town.plan_seed, routine_plan(
+            persona, clock.day + 1, (clock.weekday + 1) % 7, town.plan_seed, town.settings.routine_jitter_minutes))
+        town.routines[persona.id] = kept
+    plan: DayPlan = kept[3]
+    return plan
 
 
 def about(town: Town, entity: int, viewer: int | None = None) -> str:

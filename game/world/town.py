@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from agents.embeddings import Embedder
 from agents.protocol import FallbackPolicy, Request
@@ -61,6 +62,8 @@ class Town:
     """Tiles where a resident stands or is heading, so that two do not pick the same spot."""
     scenario: list[TimedEvent] = field(default_factory=list)
     """Timed events still to fire, earliest first."""
+    routines: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Resident id -> (persona, day, plan seed, tomorrow's routine): a cache of game/world/talkfacts.py, not saved."""
 
     @property
     def tilemap(self) -> TileMap:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import functools
 import math
 import sys
 import zlib
@@ -101,6 +102,12 @@ class TileMap:
     def walkable(self, tile: Tile) -> bool:
         """Return whether a resident may stand on ``tile``."""
         return self.in_bounds(tile) and not self.blocked[tile[1]][tile[0]]
+
+    @functools.cached_property
+    def public_places(self) -> tuple[tuple[str, str], ...]:
+        """(id, label) of every place that is not a home and has tiles, by label (worked out once per map)."""
+        return tuple((p.id, p.label) for p in sorted(self.places.values(), key=lambda p: p.label)
+                     if p.kind != "home" and p.tiles)
 
     def place_at(self, tile: Tile) -> str | None:
         """Return the id of the place that contains ``tile``, or None outdoors."""
