@@ -176,9 +176,9 @@ def _minutes(data: dict[str, Any]) -> int:
     return int(value)
 
 
-def clean_line(text: str) -> str:
-    """Tidy a line of speech: one line, no control or bidi characters, at most MAX_SAY characters."""
+def clean_line(text: str, limit: int = MAX_SAY) -> str:
+    """Tidy a line of speech: one line, no control or bidi characters, cut at a word past ``limit`` characters."""
     text = " ".join(clean_text(text).split())
-    if len(text) > MAX_SAY:
-        text = text[:MAX_SAY].rsplit(" ", 1)[0] + "..."
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "..."
     return text

@@ -40,6 +40,15 @@ def test_follow_up_lines_stay_in_one_conversation(morning: Simulation) -> None:
     assert after == before
 
 
+def test_a_long_player_line_is_cut_at_a_word(morning: Simulation) -> None:
+    from game.world.player import MAX_LINE
+    said_before = len(morning.events)
+    long = "I wonder whether the bakery could make a very large wedding cake " * 5
+    morning.chat("mara", long)
+    line = next(e["text"] for e in morning.events[said_before:] if e["type"] == "said" and e["npc"] == "player")
+    assert len(line) <= MAX_LINE and line.endswith("...") and long.startswith(line[:-3] + " "), line
+
+
 def test_a_resident_who_cannot_talk_says_why() -> None:
     with Simulation("oakvale", seed=7) as sim:  # just after 06:30 on day 1: who is still asleep?
         sim.step(3)

@@ -107,7 +107,7 @@ def say(town: Town, entity: int, text: str) -> str | None:
     me = town.resident_id(entity)
     if conversation.participants[conversation.speaker] != me or line_in_flight(town, conversation) is not None:
         return "it is not your turn"
-    line = neutralise(clean_line(text)[:MAX_LINE])
+    line = neutralise(clean_line(text, MAX_LINE - 3))
     if not line:
         return "say something"
     partner_id = next(m for m in conversation.participants if m != me)
@@ -135,7 +135,7 @@ def say_aloud(town: Town, entity: int, text: str) -> str | None:
     """
     if conversation_of(town, entity) is not None:
         return "you are in a conversation: say it there"
-    line = neutralise(clean_line(text)[:MAX_LINE])
+    line = neutralise(clean_line(text, MAX_LINE - 3))
     if not line:
         return "say something"
     me = town.resident_id(entity)
