@@ -48,8 +48,10 @@ def test_seeking_back_and_forth_gives_the_same_moment(run: Path) -> None:
 def test_a_replay_that_leaves_the_runs_path_says_where(run: Path, tmp_path: Path) -> None:
     changed = tmp_path / "changed"
     changed.mkdir()
-    for name in ("summary.json", "events.jsonl"):
-        (changed / name).write_text((run / name).read_text())
+    (changed / "events.jsonl").write_text((run / "events.jsonl").read_text())
+    summary = json.loads((run / "summary.json").read_text())
+    del summary["run_id"]  # a run from before manifests: its edited trace is not refused, so it replays
+    (changed / "summary.json").write_text(json.dumps(summary))
     trace = [json.loads(line) for line in (run / "trace.jsonl").read_text().splitlines()]
     first = next(r for r in trace if r["kind"] == "plan")
     first["reply"] = "not a plan at all"
@@ -57,6 +59,17 @@ def test_a_replay_that_leaves_the_runs_path_says_where(run: Path, tmp_path: Path
     replay = ReplayRun(changed)
     replay.seek(replay.end)
     assert replay.diverged == f"day {first['day']} {first['time']}"
+
+
+def test_files_of_two_runs_put_together_are_refused_naming_the_file(run: Path, tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for name in ("summary.json", "events.jsonl", "trace.jsonl", "manifest.json"):
+        (mixed / name).write_bytes((run / name).read_bytes())
+    (mixed / "trace.jsonl").write_text((run / "trace.jsonl").read_text().replace("plan", "nalp", 1))
+    with pytest.raises(ValueError, match=r"trace\.jsonl does not belong to this run"):
+        ReplayRun(mixed)
+    assert main(["replay", str(mixed), "--frames", "1"]) == 2
 
 
 def test_a_resumed_run_is_refused_with_the_reason(run: Path, tmp_path: Path) -> None:

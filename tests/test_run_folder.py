@@ -36,7 +36,7 @@ def killing(real):
 
 os.replace, os.rename = killing(os.replace), killing(os.rename)
 try:
-    from game.cli import runfolder
+    from game.world import runfolder
 except ImportError:  # the code from before run folders: only the renames above
     pass
 else:

@@ -18,9 +18,9 @@ from agents.brains.replay import RecordingBrain
 from agents.embeddings import Embedder
 from agents.needs import NEED_NAMES
 from agents.protocol import Answer, Brain, BrainFatalError, Request
-from game.cli.runfolder import RunFolder, new_run_id
 from game.world import codec
 from game.world.loader import WorldDef
+from game.world.runfolder import RunFolder, new_run_id
 from game.world.scenario import Plant
 from game.world.simulation import Simulation
 from game.world.trace import Trace
@@ -57,7 +57,7 @@ def simulate(world: WorldDef | str | Path, *, hours: float, seed: int, brain: Br
     """Run ``hours`` of game time; write events, trace, prompts and vitals (.jsonl) and summary.json in ``out``.
 
     The files are written in a temporary folder beside ``out`` that replaces it whole once they are complete (see
-    game/cli/runfolder.py), so ``out`` is always the older run or this one. ``resume`` continues a save instead of
+    game/world/runfolder.py), so ``out`` is always the older run or this one. ``resume`` continues a save instead of
     starting ``world`` afresh; ``save`` saves the town at the end and, with ``save_every``, every that many game
     hours on the way (a run that stops says how to go on from its last save). ``overrides`` are settings and run
     options (``think_budget=...``), as for ``Simulation``. Says on stderr how many requests fell back because the

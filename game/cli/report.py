@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.intents import Fallback, parse_intent
-from game.cli.runfolder import check_run_folder
+from game.world.runfolder import check_run_folder
 
 MIN_BLOCK_MINUTES = 30
 """Plan blocks shorter than this are not counted when checking whether residents kept their plans."""

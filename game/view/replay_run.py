@@ -19,6 +19,7 @@ from agents.brains.trace_replay import TraceBrain
 from agents.embeddings import Embedder, load_embedder
 from game.world import codec
 from game.world.events import dumps
+from game.world.runfolder import check_run_folder
 from game.world.save import capture, restore
 from game.world.scenario import Plant
 from game.world.simulation import Simulation
@@ -34,6 +35,7 @@ class ReplayRun:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         if summary.get("resumed_from"):
             raise ValueError(f"{folder} continued a save ({summary['resumed_from']}): replay the run that made it")
+        check_run_folder(folder)  # files of two runs put together would replay as neither
         with (folder / "events.jsonl").open(encoding="utf-8") as handle:
             self.lines = [line.rstrip("\n") for line in handle if line.strip()]
         self.events = [json.loads(line) for line in self.lines]
