@@ -5,7 +5,8 @@ Three parts, each counted by kind in one table (tried, passed, failed):
   brain and on the openai brain against tests/fake_openai.py, with the checks of tests/test_hostile_players.py
   (the world changes only as after an ordinary line; nothing leaks; the line is kept as quoted speech), and
   Iris's secret asked after by every resident in turn;
-- the loader fuzzers of tests/test_hostile_content.py (persona, world and card files) with many more examples;
+- the loader fuzzers of tests/test_hostile_content.py and test_hostile_files.py (persona, world, card and cassette
+  files) with many more examples;
 - headless runs against tests/hostile_openai.py's seeded fault server: runs that complete, applied decisions
   that are valid intents, events that name real residents and places.
 
@@ -158,12 +159,13 @@ def _say_every_line(table: Table, forks: Any, where: str, people: list[str], res
 # --- the loader fuzzers, longer ---
 
 def fuzzers(table: Table, examples: int, seed: int) -> None:
-    """The persona, world and card fuzzers of tests/test_hostile_content.py with ``examples`` examples each."""
+    """The persona, world, card and cassette fuzzers (tests/test_hostile_*.py), ``examples`` examples each."""
     import test_hostile_content as hc
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hypothesis_seed
     from hypothesis import strategies as st
 
+    from agents.brains.replay import ReplayBrain
     from agents.cards import read_card
     from agents.persona_file import load_persona
     from game.world.loader import load_world
@@ -188,11 +190,24 @@ def fuzzers(table: Table, examples: int, seed: int) -> None:
                              if as_png else content)
             hc.loads_or_refuses(lambda: read_card(path))
 
+        def cassette(content: bytes) -> None:
+            path = scratch / "fuzzed.jsonl"
+            path.write_bytes(content)
+            try:
+                ReplayBrain(path)
+            except ValueError as exc:
+                if "fuzzed.jsonl" not in str(exc):
+                    raise AssertionError(f"a cassette error that does not name the file: {exc}") from None
+
+        good_cassette = "\n".join(json.dumps(line) for line in (
+            {"cassette": 1, "brain": "local"},
+            {"key": "ab", "kind": "decide", "npc": "mara", "text": "{}", "tokens": 3}))
         card_json = json.dumps(hc.card(first_mes="Ahoy, {{user}}!", alternate_greetings=["Hi"], extensions={"a": [1]}))
         cases: list[tuple[str, Any, Callable[[Any], None]]] = [
             ("fuzz: persona files", hc.spliced((hc.OAKVALE / "personas" / "mara.toml").read_text()), persona),
             ("fuzz: world files", hc.spliced((hc.OAKVALE / "world.toml").read_text()), world),
             ("fuzz: cards", st.tuples(hc.spliced(card_json), st.booleans()), card),
+            ("fuzz: cassettes", hc.spliced(good_cassette) | st.binary(max_size=2000), cassette),
         ]
         for kind, strategy, check in cases:
             tried = [0]

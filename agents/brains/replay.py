@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import time
 from collections import defaultdict, deque
 from collections.abc import Sequence
@@ -39,14 +40,24 @@ def request_key(request: Request) -> str:
 
 
 class RecordingBrain:
-    """Wraps any brain and appends each request's key and answer to a cassette (JSON lines)."""
+    """Wraps any brain and appends each request's key and answer to a cassette (JSON lines).
+
+    The lines go to a hidden ``.NAME.partial-PID`` beside the cassette, renamed to its name on ``close``: a
+    process killed while recording leaves the older cassette (or none), never half of one under its name, and
+    the next recording removes the partial files of processes that are gone.
+    """
 
     def __init__(self, inner: Brain, cassette: Path):
         self.inner = inner
         self.name = inner.name
         self.path = cassette
         cassette.parent.mkdir(parents=True, exist_ok=True)
-        self._file: TextIO = cassette.open("w", encoding="utf-8")
+        for stale in cassette.parent.glob(f".{cassette.name}.partial-*"):
+            pid = stale.name.rsplit("-", 1)[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                stale.unlink(missing_ok=True)
+        self._partial = cassette.with_name(f".{cassette.name}.partial-{os.getpid()}")
+        self._file: TextIO = self._partial.open("w", encoding="utf-8")
         self._file.write(json.dumps({"cassette": 1, "brain": inner.name}) + "\n")
 
     def think(self, requests: Sequence[Request]) -> list[Answer]:
@@ -63,8 +74,26 @@ class RecordingBrain:
         return answers
 
     def close(self) -> None:
-        """Close the cassette file."""
+        """Close the cassette and put it under its name (every line it holds is whole)."""
+        if self._file.closed:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
         self._file.close()
+        os.replace(self._partial, self.path)
+
+
+def _alive(pid: int) -> bool:
+    """Whether another process with this id is running (this process's own id counts as gone)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # there, but someone else's
+    return True
 
 
 class ReplayMissError(BrainFatalError):
@@ -86,15 +115,27 @@ class ReplayBrain:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise ValueError(f"cannot read cassette {self.path}: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"cassette {self.path} is not UTF-8 text (byte {exc.start})") from None
         for number, line in enumerate(lines, 1):
             try:
                 entry = json.loads(line)
-            except ValueError as exc:
-                raise ValueError(f"{self.path}:{number}: not a cassette line ({exc})") from exc
+            except (ValueError, RecursionError) as exc:
+                raise ValueError(f"{self.path}:{number}: not a cassette line ({str(exc)[:120]})") from None
+            if not isinstance(entry, dict):
+                raise ValueError(f"{self.path}:{number}: not a cassette line (a JSON {type(entry).__name__}, "
+                                 "not an object)")
             if "cassette" in entry:
-                self.recorded_brain = entry.get("brain", "?")
+                self.recorded_brain = str(entry.get("brain", "?"))[:60]
                 continue
-            self._answers[entry["key"]].append((entry["text"], entry.get("tokens")))
+            key, text, tokens = entry.get("key"), entry.get("text"), entry.get("tokens")
+            for field, value, kind in (("key", key, str), ("text", text, str)):
+                if not isinstance(value, kind):
+                    raise ValueError(f"{self.path}:{number}: field '{field}' must be a string, not "
+                                     f"{type(value).__name__ if value is not None else 'missing'}")
+            if tokens is not None and (not isinstance(tokens, int) or isinstance(tokens, bool) or tokens < 0):
+                raise ValueError(f"{self.path}:{number}: field 'tokens' must be a whole number of at least 0")
+            self._answers[str(key)].append((str(text), tokens))
 
     def think(self, requests: Sequence[Request]) -> list[Answer]:
         """Answer each request from the cassette, or raise ReplayMissError naming it."""

@@ -105,7 +105,8 @@ class Attention:
         """Restore the state a save wrote (the budget itself comes from the run's options)."""
         self.hour, self.spent = int(data["hour"]), int(data["spent"])  # type: ignore[call-overload]
         promoted = data["promoted"]
-        assert isinstance(promoted, dict)
+        if not isinstance(promoted, dict):
+            raise TypeError(f"attention's 'promoted' is {type(promoted).__name__}, not an object")
         self.promoted = {rid: (int(until[0]), str(until[1])) for rid, until in promoted.items()}
 
 

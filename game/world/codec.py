@@ -109,7 +109,10 @@ def _decode(hint: Any, value: Any, personas: Mapping[str, Persona]) -> Any:
             raise ValueError(f"no persona with id {value!r}")
         return personas[value]
     if dataclasses.is_dataclass(hint):
+        _expect(value, Mapping, "an object")
         return _decode_dataclass(hint, value, personas)  # type: ignore[arg-type]
+    if origin in (tuple, list, frozenset, set):
+        _expect(value, list, "a list")
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_decode(args[0], v, personas) for v in value)
@@ -119,9 +122,31 @@ def _decode(hint: Any, value: Any, personas: Mapping[str, Persona]) -> Any:
     if origin in (frozenset, set):
         return origin(_decode(args[0], v, personas) for v in value)
     if origin is dict:
+        _expect(value, Mapping, "an object")
         return {_decode(args[0], k, personas): _decode(args[1], v, personas) for k, v in value.items()}
+    return _decode_scalar(hint, value)
+
+
+def _decode_scalar(hint: Any, value: Any) -> Any:
+    """A literal, number, text or flag checked against ``hint`` (anything else passes as it is)."""
+    if typing.get_origin(hint) is typing.Literal:
+        if value not in typing.get_args(hint):
+            raise ValueError(f"{str(value)[:40]!r} is not one of {', '.join(map(repr, typing.get_args(hint)))}")
+        return value
     if hint is int:
-        return int(value)
+        if isinstance(value, str) and value.lstrip("-").isdigit():  # a dict key, written as text
+            return int(value)
+        _expect(value, int, "a whole number")
+        return value
     if hint is float:
+        _expect(value, int | float, "a number")
         return float(value)
+    if hint in (str, bool):
+        _expect(value, hint, "text" if hint is str else "true or false")
     return value
+
+
+def _expect(value: Any, kind: Any, what: str) -> None:
+    """Raise TypeError unless ``value`` is of ``kind`` (a bool is not a number here)."""
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise TypeError(f"expected {what}, not {type(value).__name__} {str(value)[:40]!r}")

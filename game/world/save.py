@@ -136,12 +136,34 @@ def read_save(path: Path) -> Saved:
             connection.close()
     except sqlite3.DatabaseError as exc:
         raise SaveError(f"{path} is not a readable npcworld save ({exc})") from exc
+    except DAMAGE as exc:
+        raise damaged(path, exc) from None
     if row is None:
         raise SaveError(f"{path} holds no town state (not an npcworld save, or never completed)")
-    state = json.loads(row[0])
-    order = state.pop("entity_order", None) or list(entities)
-    state["entities"] = [[entity, entities.get(entity, [])] for entity in order]
+    for key, kind in META_FIELDS.items():
+        if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
+            raise SaveError(f"{path} is damaged: its meta field '{key}' is "
+                            f"{'missing' if key not in meta else type(meta[key]).__name__}, not {kind.__name__}")
+    try:
+        state = json.loads(row[0])
+        order = state.pop("entity_order", None) or list(entities)
+        state["entities"] = [[entity, entities.get(entity, [])] for entity in order]
+    except DAMAGE as exc:
+        raise damaged(path, exc) from None
     return Saved(path, meta, state, vectors)
+
+
+META_FIELDS = {"world": str, "world_dir": str, "seed": int, "overrides": dict, "files": dict, "tick": int}
+"""The meta table's fields a resume reads, and their types."""
+
+DAMAGE = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, OverflowError)
+"""What decoding a save whose contents were changed by hand (or by a failing disk) raises."""
+
+
+def damaged(path: Path, exc: BaseException) -> SaveError:
+    """The error for a save whose contents do not decode: the file, and what was wrong, in one line."""
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return SaveError(f"{path} is damaged: its contents do not make a town ({what[:160]}); use another save")
 
 
 def resume(path: Path, *, events_sink: Any = None, keep_events: bool = True, **options: Any) -> Simulation:
@@ -157,11 +179,18 @@ def resume(path: Path, *, events_sink: Any = None, keep_events: bool = True, **o
     world = load_world(folder if folder.is_dir() else saved.meta["world"].lower())
     if "seed" in options or "plants" in options:
         raise ValueError("a resumed run keeps its save's seed and planted memories")
-    sim = Simulation(world, seed=saved.meta["seed"], events_sink=None, keep_events=False,
-                     **options, **saved.meta["overrides"])
+    try:
+        sim = Simulation(world, seed=saved.meta["seed"], events_sink=None, keep_events=False,
+                         **options, **saved.meta["overrides"])
+    except (TypeError, ValueError) as exc:
+        raise damaged(path, exc) from None
     assert sim.trace.answers == 0, "building the town answers nothing: the saved counters go in as they were"
     sim.town.log.stream_to(events_sink, keep_events)  # what building the town logged again is dropped
-    restore(sim, saved.state, saved.vectors)
+    try:
+        restore(sim, saved.state, saved.vectors)
+    except DAMAGE as exc:
+        sim.close()
+        raise damaged(path, exc) from None
     sim.changed_files = _changed(world.root, saved.meta["files"])
     return sim
 
@@ -176,9 +205,15 @@ def load_into(sim: Simulation, path: Path) -> None:
         raise SaveError(f"{path} is a save of {saved.meta['world']}, not of {sim.world.name}")
     if saved.meta["overrides"] != sim.overrides:
         raise SaveError(f"{path} was saved with other settings ({saved.meta['overrides']}); resume it instead")
+    before = json.loads(json.dumps(capture(sim))), sim.town.mind.index.state(), list(sim.town.mind._outbox)
     sim.town.mind.executor.forget()
     sim.town.mind._outbox = []
-    restore(sim, saved.state, saved.vectors)
+    try:
+        restore(sim, saved.state, saved.vectors)
+    except DAMAGE as exc:
+        restore(sim, before[0], before[1])  # the town goes on as it was
+        sim.town.mind._outbox = before[2]
+        raise damaged(path, exc) from None
     sim.changed_files = _changed(sim.world.root, saved.meta["files"])
 
 
@@ -256,6 +291,7 @@ def restore(sim: Simulation, state: dict[str, Any], vectors: dict[str, np.ndarra
     """
     from game.world.player import player_persona
     town, ecs, mind, trace = sim.town, sim.town.ecs, sim.town.mind, sim.town.trace
+    _check_state(state)
     personas = {p.id: p for p in sim.world.personas}
     personas |= {pid: replace(player_persona(name), id=pid) for pid, name in state["players"].items()}
     town.clock.tick = state["tick"]
@@ -290,6 +326,31 @@ def restore(sim: Simulation, state: dict[str, Any], vectors: dict[str, np.ndarra
     trace._tiers = {int(k): (v[0], v[1]) for k, v in saved_trace.get("tiers", {}).items()}
     if "attention" in state:
         sim.attention.load(state["attention"])
+
+
+def _check_state(state: dict[str, Any]) -> None:
+    """Raise TypeError naming the first field of a saved state (beyond what the codec checks) of the wrong type."""
+    def whole(value: Any) -> bool:
+        """Whether ``value`` is a count: an int (not a bool) of at least 0."""
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    checks = {
+        "tick": whole, "plan_seed": whole, "next_entity": whole, "conversations_started": whole,
+        "players": lambda v: isinstance(v, dict) and all(isinstance(n, str) for n in v.values()),
+        "residents": lambda v: isinstance(v, dict) and all(whole(e) for e in v.values()),
+        "conversations": lambda v: isinstance(v, dict) and all(whole(e) for e in v.values()),
+        "dead": lambda v: isinstance(v, list) and all(whole(e) for e in v),
+        "entities": lambda v: isinstance(v, list) and all(isinstance(e, list) and len(e) == 2 and whole(e[0])
+                                                          and isinstance(e[1], list) for e in v),
+        "claims": lambda v: isinstance(v, list) and all(isinstance(c, list) and len(c) == 3 for c in v),
+        "player": lambda v: v is None or whole(v),
+        "log_counts": lambda v: isinstance(v, dict) and all(whole(n) for n in v.values()),
+        "mind": lambda v: isinstance(v, dict) and all(whole(v.get(k)) for k in ("next_id", "batches", "requests",
+                                                                                "timeouts")),
+        "trace": lambda v: isinstance(v, dict) and whole(v.get("answers")) and isinstance(v.get("by_fallback"), int),
+    }
+    for key, good in checks.items():
+        if not good(state.get(key)):
+            raise TypeError(f"state field '{key}' is {str(state.get(key))[:40]!r}")
 
 
 def _typed(command: Any) -> dict[str, Any]:
