@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -275,6 +276,50 @@ def hostile_server(table: Table, seeds: list[int], hours: float, folder: Path) -
             table.count("server: events valid", wrong, f"seed {seed}, {event['type']}")
 
 
+FRAME_STALL_MS = 100.0
+"""A frame longer than this counts as a stall (a blocked call shows as the 0.3 s timeout or more)."""
+
+
+def window_on_hostile_server(table: Table, seconds: float) -> None:
+    """The play window at 1x with its minds on the fault server: frames never wait for the server."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame
+    from hostile_openai import FAULTS, HostileServer
+
+    from agents.embeddings import HashEmbedder
+    from game.view.session import Game
+    from game.world.mindproc import BrainSpec
+    from game.world.simulation import Simulation
+    server = HostileServer(FAULTS, seed=4, slow_seconds=0.6, trickle_every=0.1, trickle_for=2.0).start()
+    spec = BrainSpec("openai", {"base_url": server.base_url, "timeout": 0.3, "retries": 1, "backoff": 0.01,
+                                "breaker_failures": 5, "breaker_seconds": 0.05})
+    pygame.init()
+    screen = pygame.display.set_mode((1280, 800))
+    sim = Simulation("oakvale", seed=4, brain=spec, threaded=True, player=True, embedder=HashEmbedder())
+    frames: list[float] = []
+    try:
+        game = Game(sim, screen)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            start = time.perf_counter()
+            pygame.event.pump()
+            game.update(1 / 60)
+            game.draw(screen)
+            pygame.display.flip()
+            frames.append((time.perf_counter() - start) * 1000)
+            time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - start)))
+        answered = sim.town.mind.requests
+    finally:
+        sim.close()
+        pygame.quit()
+        server.kill()
+    for index, ms in enumerate(frames):
+        table.count("server: window frames", [f"{ms:.0f} ms"] if ms > FRAME_STALL_MS else [], f"frame {index}")
+    ordered = sorted(frames)
+    print(f"window on the fault server: {len(frames)} frames, p50 {ordered[len(ordered) // 2]:.1f} ms, "
+          f"p99 {ordered[int(len(ordered) * 0.99)]:.1f} ms, max {ordered[-1]:.1f} ms; {answered} requests asked")
+
+
 def _records(path: Path) -> list[dict[str, Any]]:
     """The JSON lines of a run's file."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -304,6 +349,8 @@ def main() -> int:
             fuzzers(table, examples, args.seed)
         with part(table, "hostile model server"):
             hostile_server(table, server_seeds, server_hours, Path(folder))
+        with part(table, "the window on a hostile server"):
+            window_on_hostile_server(table, 15.0 if args.quick else 60.0)
     table.print()
     print(f"\n{time.monotonic() - began:.0f} s; seeds {seeds}, {residents or 'one'} resident(s) a line, "
           f"{examples} examples a fuzzer, {len(server_seeds)} server run(s) of {server_hours} h")
