@@ -11,6 +11,7 @@ from typing import Any
 
 from agents.brains.bundled import BUNDLED
 from agents.training.corpus import write_corpus
+from agents.training.publish import staged
 from agents.training.train import TrainConfig, train
 
 FULL = {"train_towns": 380, "val_towns": 10, "config": TrainConfig(epochs=1.0, max_minutes=52.0)}
@@ -43,12 +44,13 @@ def build(out: Path = BUNDLED, work: Path = Path("build/model"), quick: bool = F
         corpus = write_corpus(corpus_dir, recipe["train_towns"], recipe["val_towns"], config.seed)  # type: ignore[arg-type]
         work.mkdir(parents=True, exist_ok=True)
         manifest.write_text(json.dumps(corpus, indent=2))
-    log = train(corpus_dir, out, work, config, resume=resume, progress=progress)
-    log["corpus"] = corpus
-    log["wall_minutes"] = round((time.perf_counter() - began) / 60, 1)
-    (out / "training.json").write_text(json.dumps(log, indent=2))
-    if evaluate:
-        from agents.training.evaluate import evaluate_model, write_card
-        report = evaluate_model(out, corpus_dir, examples=16 if quick else 300)
-        write_card(out, log, report)
+    with staged(out) as stage:  # a kill leaves the older model whole, never half of a new one
+        log = train(corpus_dir, stage, work, config, resume=resume, progress=progress)
+        log["corpus"] = corpus
+        log["wall_minutes"] = round((time.perf_counter() - began) / 60, 1)
+        (stage / "training.json").write_text(json.dumps(log, indent=2))
+        if evaluate:
+            from agents.training.evaluate import evaluate_model, write_card
+            report = evaluate_model(stage, corpus_dir, examples=16 if quick else 300)
+            write_card(stage, log, report)
     return log

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.training.lora import LoraConfig, train_adapter
+from agents.training.publish import staged
 from agents.training.talk_corpus import write_talk_corpus
 
 FULL: dict[str, Any] = {"train_towns": 160, "val_towns": 4, "config": LoraConfig(max_minutes=70.0)}
@@ -49,13 +50,14 @@ def build_adapter(out: Path, work: Path, base: str = "smollm2", quick: bool = Fa
     else:
         corpus = write_talk_corpus(work / "corpus", recipe["train_towns"], recipe["val_towns"])
         manifest.write_text(json.dumps(corpus, indent=2), encoding="utf-8")
-    log = train_adapter(work / "corpus", folder, out, work, config, resume=resume, progress=progress)
-    log["corpus"], log["base_name"] = corpus, base
-    report = evaluate_adapter(folder, out, work / "corpus", limit=8 if quick else 48) if evaluate else {}
-    log["evaluation"] = report
-    log["wall_minutes"] = round((time.perf_counter() - began) / 60, 1)
-    (out / "training.json").write_text(json.dumps(log, indent=2), encoding="utf-8")
-    write_card(out, log, report)
+    with staged(out) as stage:  # a kill leaves the older adapter whole, never half of a new one
+        log = train_adapter(work / "corpus", folder, stage, work, config, resume=resume, progress=progress)
+        log["corpus"], log["base_name"] = corpus, base
+        report = evaluate_adapter(folder, stage, work / "corpus", limit=8 if quick else 48) if evaluate else {}
+        log["evaluation"] = report
+        log["wall_minutes"] = round((time.perf_counter() - began) / 60, 1)
+        (stage / "training.json").write_text(json.dumps(log, indent=2), encoding="utf-8")
+        write_card(stage, log, report)
     return log
 
 
