@@ -68,3 +68,16 @@ def test_a_kill_mid_build_leaves_the_older_files_and_the_next_build_clears_the_p
         (stage / "weights.bin").write_bytes(b"new")
         assert not (tmp_path / f".adapter.partial-{child.pid}").exists(), "a dead process's partial goes"
     assert (out / "weights.bin").read_bytes() == b"new"
+
+
+def test_an_interrupted_train_model_says_how_to_go_on(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib
+    cli = importlib.import_module("game.cli.main")  # the module, not the function game.cli exports
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "model_command", interrupted)
+    assert cli.main(["train-model", "--quick"]) == 130
+    assert "run the same command again to continue from the last checkpoint (--fresh starts over)" in \
+        capsys.readouterr().err

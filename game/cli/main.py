@@ -198,7 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"npcworld: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("npcworld: interrupted", file=sys.stderr)
+        again = {"train-model": "; run the same command again to continue from the last checkpoint (--fresh starts "
+                                "over)"}.get(args.command, "")
+        print(f"npcworld: interrupted{again}", file=sys.stderr)
         return 130
 
 
