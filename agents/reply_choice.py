@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from agents.grounding import invented_names
+
 CANDIDATES = 4
 """Replies written for one line to the player: the model's own and three other openings."""
 
@@ -57,9 +59,15 @@ def needs_second_look(reply: str, focus: Sequence[str], own: str = "") -> bool:
     return grounding(reply, focus, own) < wanted
 
 
-def best_reply(replies: Sequence[str], focus: Sequence[str], own: str = "") -> int:
-    """Index of the reply that uses the focus most (the first, the model's own, on a tie or without focus)."""
+def best_reply(replies: Sequence[str], focus: Sequence[str], own: str = "", known: frozenset[str] | None = None) -> int:
+    """Index of the reply that uses the focus most (the first, the model's own, on a tie or without focus).
+
+    With ``known`` (agents.grounding.known_words of the prompt), a reply that names someone or somewhere the
+    prompt does not loses to every reply that does not: an opening forced from a less likely first token can
+    start a name of its own ("Ireland, dear." from the "Ire" of "Iris").
+    """
     if not focus or len(replies) < 2:
         return 0
     scores = [grounding(reply, focus, own) for reply in replies]
-    return max(range(len(replies)), key=lambda index: (scores[index], -index))
+    clean = [known is None or not invented_names(reply, known) for reply in replies]
+    return max(range(len(replies)), key=lambda index: (clean[index], scores[index], -index))

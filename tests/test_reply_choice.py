@@ -31,6 +31,16 @@ def test_the_models_own_reply_stays_on_a_tie_or_without_focus() -> None:
     assert best_reply(["Only one."], FRIEND) == 0
 
 
+def test_a_reply_naming_someone_the_prompt_does_not_loses_to_any_that_does_not() -> None:
+    from agents.grounding import known_words
+    known = known_words(["Felix Brandt", "Harriet Ashdown", "Town Hall", "Alex"])
+    replies = ["I'm the clerk, Alex.", "Ireland, dear. I'm the town clerk at Town Hall."]
+    assert best_reply(replies, FRIEND[1:]) == 1, "without the names it would win: it uses the focus more"
+    assert best_reply(replies, FRIEND[1:], known=known) == 0
+    assert best_reply(["Elara Vex, of course.", "Harriet, of course."], FRIEND, known=known) == 1
+    assert best_reply(["Ireland!", "Elara Vex."], FRIEND, known=known) == 0, "both invent: the model's own stays"
+
+
 def test_a_reply_denying_the_person_the_focus_names_loses() -> None:
     denial = "I don't know anyone called Harriet."
     assert grounding(denial, FRIEND) < grounding("Harriet, love.", FRIEND)

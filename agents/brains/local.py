@@ -23,6 +23,7 @@ from agents.brains.chooser import ModelNotFoundError, ModelRunner, resolve_devic
 from agents.brains.engine import HALF_ROWS, Between, Job, OnText, Output
 from agents.brains.talker import Talker
 from agents.dialogue import spoken_reply
+from agents.grounding import known_words
 from agents.protocol import Answer, Request
 from agents.reply_choice import CANDIDATES, best_reply, needs_second_look
 
@@ -128,7 +129,9 @@ class LocalBrain:
             mine = [o for job, o in zip(again, outputs, strict=True) if job.key == request.id]
             options = [replies[index], *(spoken_reply(request, o.text) for o in mine)]
             assert request.facts is not None
-            chosen = best_reply([_said(option) for option in options], request.facts.focus, own=request.persona.name)
+            known = known_words(text for _, text in request.messages or ())
+            chosen = best_reply([_said(option) for option in options], request.facts.focus, own=request.persona.name,
+                                known=known)
             replies[index] = options[chosen]
             spent[index] += sum(len(o.tokens) for o in mine)
 
