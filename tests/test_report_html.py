@@ -85,3 +85,21 @@ def test_chromium_draws_the_page(run: Path, tmp_path: Path) -> None:
     assert image.get_size() == (1200, 5000)
     colours = {tuple(image.get_at((x, y)))[:3] for x in range(0, 1200, 7) for y in range(800, 5000, 11)}
     assert len(colours) > 500, "the pictures were drawn (a page of text and empty boxes has few colours)"
+
+
+def test_a_page_interrupted_while_written_leaves_the_older_page_and_the_next_run_no_leftover(
+        run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = tmp_path / "r.html"
+    page.write_text("<html>the older page</html>")
+    real = Path.write_text
+
+    def half_then_killed(self: Path, text: str, *args: object, **kwargs: object) -> int:
+        real(self, text[: len(text) // 2], encoding="utf-8")
+        raise KeyboardInterrupt
+    monkeypatch.setattr(Path, "write_text", half_then_killed)
+    assert main(["report", str(run), "--html", str(page)]) == 130
+    monkeypatch.undo()
+    assert page.read_text() == "<html>the older page</html>", "never half a page under its name"
+    assert (tmp_path / "r.html.tmp").exists()
+    assert main(["report", str(run), "--html", str(page)]) == 0
+    assert page.read_text().rstrip().endswith("</html>") and not (tmp_path / "r.html.tmp").exists()
