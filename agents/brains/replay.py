@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from agents.partial import clear_dead_partials, partial_path
 from agents.persona import Persona
 from agents.protocol import Answer, Brain, BrainFatalError, Request
 
@@ -52,11 +53,8 @@ class RecordingBrain:
         self.name = inner.name
         self.path = cassette
         cassette.parent.mkdir(parents=True, exist_ok=True)
-        for stale in cassette.parent.glob(f".{cassette.name}.partial-*"):
-            pid = stale.name.rsplit("-", 1)[1]
-            if pid.isdigit() and not _alive(int(pid)):
-                stale.unlink(missing_ok=True)
-        self._partial = cassette.with_name(f".{cassette.name}.partial-{os.getpid()}")
+        clear_dead_partials(cassette)
+        self._partial = partial_path(cassette)
         self._file: TextIO = self._partial.open("w", encoding="utf-8")
         self._file.write(json.dumps({"cassette": 1, "brain": inner.name}) + "\n")
 
@@ -82,18 +80,6 @@ class RecordingBrain:
         self._file.close()
         os.replace(self._partial, self.path)
 
-
-def _alive(pid: int) -> bool:
-    """Whether another process with this id is running (this process's own id counts as gone)."""
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # there, but someone else's
-    return True
 
 
 class ReplayMissError(BrainFatalError):

@@ -16,16 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from agents.partial import clear_dead_partials, partial_path
+
 
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:
     """A hidden folder beside ``out`` to write a build into; its files replace ``out``'s when the block ends."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.partial-*"):
-        pid = stale.name.rsplit("-", 1)[1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-    stage = out.parent / f".{out.name}.partial-{os.getpid()}"
+    clear_dead_partials(out)
+    stage = partial_path(out)
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir()
     try:
@@ -44,15 +43,3 @@ def staged(out: Path) -> Iterator[Path]:
         os.replace(path, target)
     shutil.rmtree(stage, ignore_errors=True)
 
-
-def _alive(pid: int) -> bool:
-    """Whether another process with this id is running (this process's own id counts as gone)."""
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from agents.partial import alive
+
 MANIFEST = "manifest.json"
 """The file, written last, that lists the run's files with their sizes and sha256."""
 
@@ -161,25 +163,13 @@ def _remove_leftovers(target: Path) -> None:
     prefix = f".{target.name}."
     for path in sorted(path for path in target.parent.iterdir() if path.name.startswith(prefix)):
         kind, _, pid = path.name.removeprefix(prefix).rpartition("-")
-        if kind in ("partial", "old") and pid.isdigit() and path.is_dir() and not _alive(int(pid)):
+        if kind in ("partial", "old") and pid.isdigit() and path.is_dir() and not alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
     if removed:
         print(f"npcworld: removed {len(removed)} leftover temporary folder(s) of killed runs beside {target}: "
               f"{', '.join(removed)}", file=sys.stderr)
 
-
-def _alive(pid: int) -> bool:
-    """Whether another process with this id is running (this process's own id counts as gone)."""
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # there, but someone else's
-    return True
 
 
 def _exchange(first: Path, second: Path) -> bool:
