@@ -11,8 +11,9 @@ from agents.persona import Persona
 from agents.protocol import Dialogue, News, Request
 from agents.replytext import MAX_REPLY, UnreadableReplyError, read_json
 
-_GOODBYE = re.compile(r"\b(bye|goodbye|see you|farewell|mind how you go|take care|off you go|must go|have to go)\b",
-                      re.IGNORECASE)
+_GOODBYE = re.compile(r"\b(bye|goodbye|(?<!to )see you|farewell|mind how you go|take care|off you go|must go|"
+                      r"have to go)\b", re.IGNORECASE)
+"""Words that take leave; "see you" only when not "(nice|good...) to see you", which greets."""
 
 
 def says_goodbye(text: str) -> bool:

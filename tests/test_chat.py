@@ -80,3 +80,12 @@ def test_chat_command_talks_in_the_terminal(monkeypatch: pytest.MonkeyPatch,
     assert "Leo: " in out or "(Leo is" in out, "a reply, or why not"
     assert "(nobody called 'nobody'" in out
     assert out.count("(/wait takes a number of minutes, at most 10080)") == 2, "no endless wait, no traceback"
+
+
+def test_glad_to_see_you_greets_and_see_you_later_takes_leave() -> None:
+    from agents.dialogue import says_goodbye
+    for greeting in ("Nice to see you around.", "Good to see you!", "So glad to see you, Mara.",
+                     "Did you see your friend?"):
+        assert not says_goodbye(greeting), greeting
+    for farewell in ("See you later!", "Bye!", "Well, see you around.", "I must go now.", "Take care, Leo."):
+        assert says_goodbye(farewell), farewell
