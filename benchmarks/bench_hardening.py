@@ -283,6 +283,7 @@ FRAME_STALL_MS = 100.0
 def window_on_hostile_server(table: Table, seconds: float) -> None:
     """The play window at 1x with its minds on the fault server: frames never wait for the server."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
     from hostile_openai import FAULTS, HostileServer
 
