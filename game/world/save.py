@@ -205,14 +205,12 @@ def load_into(sim: Simulation, path: Path) -> None:
         raise SaveError(f"{path} is a save of {saved.meta['world']}, not of {sim.world.name}")
     if saved.meta["overrides"] != sim.overrides:
         raise SaveError(f"{path} was saved with other settings ({saved.meta['overrides']}); resume it instead")
-    before = json.loads(json.dumps(capture(sim))), sim.town.mind.index.state(), list(sim.town.mind._outbox)
+    before = json.loads(json.dumps(capture(sim))), sim.town.mind.index.state()  # requests in flight are in it
     sim.town.mind.executor.forget()
-    sim.town.mind._outbox = []
     try:
         restore(sim, saved.state, saved.vectors)
     except DAMAGE as exc:
-        restore(sim, before[0], before[1])  # the town goes on as it was
-        sim.town.mind._outbox = before[2]
+        restore(sim, *before)  # the town goes on as it was, its requests in flight queued again
         raise damaged(path, exc) from None
     sim.changed_files = _changed(sim.world.root, saved.meta["files"])
 

@@ -36,8 +36,7 @@ def tomorrow_plan(town: Town, entity: int) -> DayPlan:
         kept = (persona, clock.day + 1, town.plan_seed, routine_plan(
             persona, clock.day + 1, (clock.weekday + 1) % 7, town.plan_seed, town.settings.routine_jitter_minutes))
         town.routines[persona.id] = kept
-    plan: DayPlan = kept[3]
-    return plan
+    return kept[3]
 
 
 def about(town: Town, entity: int, viewer: int | None = None) -> str:

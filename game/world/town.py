@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any
 
 from agents.embeddings import Embedder
+from agents.persona import Persona
+from agents.plans import DayPlan
 from agents.protocol import FallbackPolicy, Request
 from game.world.clock import GameClock
 from game.world.commands import Inbox
@@ -62,7 +63,7 @@ class Town:
     """Tiles where a resident stands or is heading, so that two do not pick the same spot."""
     scenario: list[TimedEvent] = field(default_factory=list)
     """Timed events still to fire, earliest first."""
-    routines: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    routines: dict[str, tuple[Persona, int, int, DayPlan]] = field(default_factory=dict)
     """Resident id -> (persona, day, plan seed, tomorrow's routine): a cache of game/world/talkfacts.py, not saved."""
 
     @property
