@@ -59,7 +59,7 @@ def fact_lines(request: Request) -> tuple[str, ...]:
     tomorrow = DAY_NAMES[(sit.weekday + 1) % 7]
     lines = [f"Your work: you are the {persona.occupation}{at}.",
              f"Yesterday ({DAY_NAMES[(sit.weekday - 1) % 7]}) {talks_text(facts, sit.day - 1)}.",
-             f"Your plan for today: {plan_text(facts.today, facts)}.",
+             f"Your plan for today: {plan_text(facts.today, facts, since=sit.minute)}.",
              f"Tomorrow morning ({tomorrow}): {plan_text(facts.tomorrow, facts, until=MORNING_ENDS)}.",
              f"News you know: {news_text(facts)}.",
              f"Your friends: {closest_sentence(facts)}"]

@@ -64,13 +64,13 @@ def places_text(facts: TalkFacts, limit: int) -> str:
     return ", ".join(sorted(label for _, label in ordered[:limit])) or "none"
 
 
-def plan_text(plan: DayPlan | None, facts: TalkFacts, until: int = 24 * 60) -> str:
-    """A day plan in short: the waking blocks starting before ``until`` with their start, activity and place."""
+def plan_text(plan: DayPlan | None, facts: TalkFacts, until: int = 24 * 60, since: int = 0) -> str:
+    """A day plan in short: the waking blocks that start before ``until`` and end after ``since``, with their times."""
     if plan is None:
         return "nothing planned"
     parts = [f"{hhmm(b.start)} {b.activity} at {_where(b, facts)}" for b in plan.blocks
-             if b.start < until and b.kind != "sleep"]
-    return "; ".join(parts) or "nothing planned"
+             if b.start < until and b.end > since and b.kind != "sleep"]
+    return "; ".join(parts) or ("nothing more planned" if since else "nothing planned")
 
 
 def _where(block: PlanBlock, facts: TalkFacts) -> str:

@@ -132,7 +132,7 @@ def talk_values(request: Request, limits: Limits = Limits()) -> dict[str, str]:
         "time": f"{sit.minute // 60:02d}:{sit.minute % 60:02d}", "place": sit.place_label, "doing": _doing(request),
         "mood": mind.mood,
         "memories": "\n".join([*(f"- {line}" for line in facts.focus),
-                               *(f"- {_cut(text, 220)}" for text in _fresh(request)[:limits.memories])])
+                               *(f"- {_cut(text, 220)}" for text in _fresh(request, limits.memories))])
                     or "- nothing in particular",
         "closing": f" {partner_first} has said goodbye: say goodbye too." if dialogue.closing else "",
         "tell": f" You have not told {partner_first} yet: {untold}" if untold else "",
@@ -192,10 +192,40 @@ def _doing(request: Request) -> str:
     return f"you are {sit.doing}"
 
 
-def _fresh(request: Request) -> list[str]:
-    """Memories that do not merely quote a line of this conversation (the turns already carry those)."""
+def _fresh(request: Request, count: int) -> list[str]:
+    """The first ``count`` memories that do not quote this conversation, less those that repeat a line above them.
+
+    The turns already carry what was said here. A memory whose words are mostly those of a focus sentence or
+    of a memory kept before it (the same party news heard from three people) adds prefill time and no fact.
+    """
     said = [f'"{line}"' for _, line in request.dialogue.history] if request.dialogue else []
-    return [text for _, text in request.mind.memories if not any(quote in text for quote in said)]
+    first = [text for _, text in request.mind.memories if not any(quote in text for quote in said)][:count]
+    seen = [_words(line) for line in (request.facts.focus if request.facts else ())]
+    fresh = []
+    for text in first:
+        words = _words(text)
+        if any(len(words & earlier) >= REPEAT_SHARE * len(words) for earlier in seen):
+            continue
+        seen.append(words)
+        fresh.append(text)
+    return fresh
+
+
+REPEAT_SHARE = 0.7
+"""A memory with at least this share of its words in a line above it repeats that line.
+
+Two people passing on the same news share 0.75 of their words or more (more on the same day); a talk in the
+same place about something else, under 0.6."""
+
+_FRAME = frozenset("the and with about you your have has had said told talked that this for was were are".split())
+"""Words of a memory's frame ("Talked with ... said ...") that say nothing of its content."""
+
+
+def _words(text: str) -> frozenset[str]:
+    """The words of what a line says (its quoted speech where it quotes): three characters or more, lower case."""
+    quoted = re.findall(r'"([^"]+)"', text)
+    words = (w.strip(":'") for w in re.findall(r"[a-z0-9:']+", " ".join(quoted or [text]).lower()))
+    return frozenset(w for w in words if len(w) > 2 and w not in _FRAME)
 
 
 def _cut(text: str, limit: int) -> str:

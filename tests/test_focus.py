@@ -8,6 +8,8 @@ import pytest
 
 from agents.embeddings import load_embedder
 from agents.focus import TODAY, TOMORROW, TOPICS, fact_lines, rank, ruled_out
+from agents.known_text import plan_text
+from agents.plans import DayPlan, PlanBlock
 from agents.prompting import load_templates, render_messages
 from agents.protocol import Request
 from game.cli.interview import KINDS, PHRASINGS
@@ -57,6 +59,42 @@ def test_memories_that_quote_this_conversation_are_left_out(asked) -> None:  # t
     remembered = request.messages[-1][1].split("You remember:\n", 1)[1]
     assert "kingfisher" not in remembered.rsplit("\nAlex: ", 1)[0], "but not repeated above the line itself"
     assert remembered.endswith("Alex: Have you seen the kingfisher by the fountain?")
+
+
+def test_todays_plan_in_focus_is_what_is_left_of_the_day(asked) -> None:  # type: ignore[no-untyped-def]
+    _, request = asked
+    facts = request.facts
+    plan = DayPlan(2, (PlanBlock(0, 360, "sleep", "sleeping", "home_mara"),
+                       PlanBlock(360, 480, "meal", "having breakfast", "home_mara"),
+                       PlanBlock(480, 720, "work", "baking bread", "bakery"),
+                       PlanBlock(720, 1200, "leisure", "reading", "library")))
+    assert plan_text(plan, facts, since=500) == "08:00 baking bread at Quinn's Bakery; 12:00 reading at Oakvale Library"
+    assert plan_text(plan, facts).startswith("06:00 having breakfast at home; 08:00"), "without since: the whole day"
+    assert plan_text(plan, facts, since=1200) == "nothing more planned"
+    late = replace(request, situation=replace(request.situation, minute=500), facts=replace(facts, today=plan))
+    assert fact_lines(late)[TODAY] == ("Your plan for today: 08:00 baking bread at Quinn's Bakery; "
+                                       "12:00 reading at Oakvale Library.")
+
+
+PARTY = "Tomas's party for the cafe's tenth birthday at The Copper Kettle Cafe, {} at 17:00."
+
+
+def test_memories_that_repeat_a_line_above_them_are_left_out(asked) -> None:  # type: ignore[no-untyped-def]
+    sim, request = asked
+    sam = f'Talked with Sam at The Copper Kettle Cafe. Sam said: "Oh, I nearly forgot: {PARTY.format("today")}"'
+    memories = ((1, sam),
+                (2, f'Talked with Rosa at The Crooked Lantern. Rosa said: "Guess what? {PARTY.format("tomorrow")}"'),
+                (3, "Talked with Leo at The Copper Kettle Cafe about the new bread oven and the price of flour."))
+    templates = load_templates(sim.world.root)
+    plain = replace(request, mind=replace(request.mind, memories=memories), facts=replace(request.facts, focus=()))
+    remembered = render_messages(templates, plain)[-1][1].split("You remember:\n", 1)[1]
+    assert "Sam said" in remembered and "Rosa said" not in remembered, "the same news twice is said once"
+    assert "bread oven" in remembered, "a talk in the same place about something else stays"
+    news = (f"News you know: {PARTY.format('yesterday')[:-1]} (Sam Okoro told you).",)
+    focused = replace(plain, facts=replace(request.facts, focus=news))
+    remembered = render_messages(templates, focused)[-1][1].split("You remember:\n", 1)[1]
+    assert "said" not in remembered and remembered.count("party") == 1, "the focus sentence already says it"
+    assert "bread oven" in remembered
 
 
 def test_without_focus_the_turn_has_only_memories(asked) -> None:  # type: ignore[no-untyped-def]

@@ -88,7 +88,8 @@ def worst_case(request: Request) -> Request:
     dialogue = request.dialogue
     assert dialogue is not None
     history = tuple(("player" if i % 2 else "mara", "word " * 47) for i in range(40))
-    mind = replace(request.mind, memories=tuple((i, "a remembered thing " * 20) for i in range(6)))
+    mind = replace(request.mind, memories=tuple((i, " ".join(f"remembered{i} thing{j}" for j in range(20)))
+                                                      for i in range(6)))
     return replace(request, persona=persona, mind=mind, dialogue=replace(dialogue, history=history))
 
 
