@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from agents.brains.scripted import ScriptedBrain
 from agents.prompting import PromptError, load_templates, render
 from agents.protocol import Answer, Situation
-from game.world.mind import MindService, ThreadExecutor
+from game.world.mind import InlineExecutor, MindService, ThreadExecutor
 from game.world.simulation import Simulation
 
 
@@ -74,6 +75,39 @@ def test_overdue_requests_fall_back_to_the_scripted_policy_and_late_answers_are_
     service.exchange()
     assert all(service.take(kind) == [] for kind in kinds), "the brain's late answers are dropped"
     service.close()
+
+
+def test_the_players_request_leaves_at_once_where_answers_come_back_on_their_own() -> None:
+    brain = SlowBrain(0.0)
+    brain.gate.clear()
+    threaded = MindService(ThreadExecutor(brain, timeout=30.0), ScriptedBrain())
+    inline = MindService(InlineExecutor(ScriptedBrain()), ScriptedBrain())
+    with Simulation("oakvale", seed=1) as sim:
+        sim.step(2)
+        ordinary, other = list(sim.town.mind._outbox)[:2]
+    urgent = replace(other, urgent=True)
+    threaded.ask(ordinary)
+    assert threaded.executor.pending() == [], "an ordinary request waits for the tick's batch"
+    threaded.ask(urgent)
+    assert [r.id for r in threaded.executor.pending()] == [urgent.id], "the player's goes out before the tick ends"
+    threaded.exchange()
+    assert sorted(r.id for r in threaded.executor.pending()) == sorted([ordinary.id, urgent.id])
+    assert threaded.batches == 2
+    inline.ask(urgent)
+    assert inline.batches == 0, "headless, it still goes in the tick's batch, so runs stay the same"
+    brain.gate.set()
+    threaded.close()
+
+
+def test_a_resident_answers_the_player_in_the_tick_after_the_line() -> None:
+    with Simulation("oakvale", seed=7) as sim:
+        sim.run(hours=26)
+        before = len(sim.events)
+        sim.chat("mara", "Good morning! What are you baking?")
+        said = [e for e in sim.events[before:] if e["type"] == "said"]
+    player = next(e for e in said if e["npc"] == "player")
+    answer = next(e for e in said if e["npc"] == "mara")
+    assert answer["tick"] == player["tick"] + 1, "asked in the line's own tick, answered in the next"
 
 
 def test_stale_answers_for_a_resident_who_moved_on_are_dropped() -> None:

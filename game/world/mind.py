@@ -242,29 +242,22 @@ class MindService:
         return self._next_id - 1
 
     def ask(self, request: Request) -> Request:
-        """Queue the request for the next batch (its prompt is rendered when it goes to the brain); return it."""
-        self._outbox.append(request)
+        """Queue the request for the next batch (its prompt is rendered when it goes to the brain); return it.
+
+        An urgent request (the player waits on it) leaves at once where answers come back on their own (a thread
+        or another process): waiting for the next tick's batch would add a tick to the time to its first word.
+        """
+        if request.urgent and not isinstance(self.executor, InlineExecutor):
+            self._send([request])
+        else:
+            self._outbox.append(request)
         return request
 
     def exchange(self) -> None:
         """Send the queued requests as one batch; collect finished answers; let the fallback answer overdue ones."""
         if self._outbox:
             batch, self._outbox = self._outbox, []
-            scripted: list[Request] = []
-            if self.triage is not None:
-                batch, scripted, tiers = self.triage(batch)
-                if self.on_tier is not None:
-                    for request_id, (tier, why) in sorted(tiers.items()):
-                        self.on_tier(request_id, tier, why)
-            if self._prepare is not None:  # only what goes to the brain is rendered: at scale most does not
-                batch = [self._prepare(request) for request in batch]
-            if batch:
-                self.batches += 1
-                self.requests += len(batch)
-                self.executor.submit(batch)
-            if scripted:
-                for request, answer in zip(scripted, self.fallback.think(scripted), strict=True):
-                    self._inbox[request.kind].append((request, answer))
+            self._send(batch)
         for request, answer in self.executor.poll():
             self._inbox[request.kind].append((request, answer))
         for pairs in self._inbox.values():
@@ -274,6 +267,24 @@ class MindService:
             answer = self.fallback.think([request])[0]
             late = replace(answer, error="timed out; the scripted policy answered")
             self._inbox[request.kind].append((request, late))
+
+    def _send(self, batch: list[Request]) -> None:
+        """Split a batch between the brain and the scripted policy (the triage), render it and send it."""
+        scripted: list[Request] = []
+        if self.triage is not None:
+            batch, scripted, tiers = self.triage(batch)
+            if self.on_tier is not None:
+                for request_id, (tier, why) in sorted(tiers.items()):
+                    self.on_tier(request_id, tier, why)
+        if self._prepare is not None:  # only what goes to the brain is rendered: at scale most does not
+            batch = [self._prepare(request) for request in batch]
+        if batch:
+            self.batches += 1
+            self.requests += len(batch)
+            self.executor.submit(batch)
+        if scripted:
+            for request, answer in zip(scripted, self.fallback.think(scripted), strict=True):
+                self._inbox[request.kind].append((request, answer))
 
     def warm(self, request: Request) -> None:
         """Render a request that will be asked soon and let the brain prepare for it (prefill its prompt)."""

@@ -124,7 +124,7 @@ def say(town: Town, entity: int, text: str) -> str | None:
     conversation.history.append((me, line))
     conversation.turn += 1
     conversation.speaker = (conversation.speaker + 1) % len(conversation.participants)
-    conversation.next_tick = town.clock.tick + 1
+    conversation.next_tick = town.clock.tick  # commands apply first in a tick: the resident is asked in this one
     return None
 
 
