@@ -81,6 +81,26 @@ def test_streams_growing_text_and_calls_between_steps(tiny) -> None:  # type: ig
     assert len(steps) >= 9
 
 
+def test_an_urgent_job_runs_between_the_prefills_of_a_long_batch(tiny) -> None:  # type: ignore[no-untyped-def]
+    model, tokenizer, stops = tiny
+    engine = LlamaEngine(model, tokenizer, stops)
+    jobs = [Job(i, p, 6, stream=i == 0) for i, p in enumerate(prompts(tokenizer))]
+    urgent = Job(9, tuple(tokenizer("Rosa sells pears").input_ids), 6)  # type: ignore[operator]
+    streamed: list[str] = []
+    nested: list[tuple[int, object]] = []
+
+    def between() -> None:
+        if not nested:  # the player's line arrives while the batch is still prefilling
+            nested.append((len(streamed), engine.generate([urgent])[0]))
+
+    out = engine.generate(jobs, on_text=lambda key, text: streamed.append(text), between=between)
+    assert nested and nested[0][0] == 0, "answered before the batch decoded its first token"
+    fresh = LlamaEngine(model, tokenizer, stops)
+    assert nested[0][1].tokens == fresh.generate([urgent])[0].tokens  # type: ignore[attr-defined]
+    assert [o.tokens for o in out] == [o.tokens for o in LlamaEngine(model, tokenizer, stops).generate(jobs)], \
+        "the batch it paused comes out the same"
+
+
 def test_stop_strings_cut_the_text(tiny) -> None:  # type: ignore[no-untyped-def]
     model, tokenizer, stops = tiny
     engine = LlamaEngine(model, tokenizer, stops)

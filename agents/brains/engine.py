@@ -226,6 +226,8 @@ class LlamaEngine:
             valid[row, offset:longest] = True
             reused[row], logits = self._prefill(row, job.tokens, offset, keys, values)
             last.append(logits)
+            if between is not None:  # twelve day plans prefill for twenty seconds: the player need not wait for all
+                between()
         generators = [torch.Generator().manual_seed(self.seed * 1_000_003 + j.key) if self.temperature > 0 else None
                       for j in jobs]
         positions = torch.tensor([len(j.tokens) for j in jobs])

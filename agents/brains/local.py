@@ -70,7 +70,7 @@ class LocalBrain:
         self.on_text: OnText | None = None
         """Called with (request id, text so far) while an urgent reply is generated (the player's chat)."""
         self.between_steps: Between | None = None
-        """Called between decoding steps of long batches, so a server can answer urgent requests there."""
+        """Called between the prefills and decoding steps of long batches, so a server can answer urgent requests."""
 
     def think(self, requests: Sequence[Request]) -> list[Answer]:
         """Answer a batch: urgent conversation first, then one generation per request kind present in it."""

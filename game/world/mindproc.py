@@ -188,7 +188,7 @@ class _Server:
         return False
 
     def urgent_now(self) -> None:
-        """Between decoding steps of a long batch: answer urgent requests, and warm up, as they arrive."""
+        """Between the prefills and decoding steps of a long batch: answer urgent requests and warm-ups as they come."""
         if self._nested:
             return
         self._drain()
