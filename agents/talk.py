@@ -19,6 +19,7 @@ from typing import Protocol
 from agents.grounding import neutralise
 from agents.known_text import DAY_NAMES, closest_sentence, news_text, people_text, places_text, plan_text, talks_text
 from agents.protocol import Request, TalkFacts
+from agents.reply_choice import stems
 
 CHARS_PER_TOKEN = 3.2
 """A conservative estimate: prompts full of names and times run about 3.5 characters a token in SmolLM2."""
@@ -209,7 +210,7 @@ def _fresh(request: Request, count: int) -> list[str]:
     fresh = []
     for text in first:
         words = _words(text)
-        if any(len(words & earlier) >= REPEAT_SHARE * len(words) for earlier in seen):
+        if words and any(len(words & earlier) >= REPEAT_SHARE * len(words) for earlier in seen):
             continue
         seen.append(words)
         fresh.append(text)
@@ -217,20 +218,15 @@ def _fresh(request: Request, count: int) -> list[str]:
 
 
 REPEAT_SHARE = 0.7
-"""A memory with at least this share of its words in a line above it repeats that line.
+"""A memory with at least this share of its telling words in a line above it repeats that line.
 
-Two people passing on the same news share 0.75 of their words or more (more on the same day); a talk in the
-same place about something else, under 0.6."""
-
-_FRAME = frozenset("the and with about you your have has had said told talked that this for was were are".split())
-"""Words of a memory's frame ("Talked with ... said ...") that say nothing of its content."""
+Two people passing on the same news share about 0.8 of them; a talk in the same place about something else,
+under 0.4."""
 
 
-def _words(text: str) -> frozenset[str]:
-    """The words of what a line says (its quoted speech where it quotes): three characters or more, lower case."""
-    quoted = re.findall(r'"([^"]+)"', text)
-    words = (w.strip(":'") for w in re.findall(r"[a-z0-9:']+", " ".join(quoted or [text]).lower()))
-    return frozenset(w for w in words if len(w) > 2 and w not in _FRAME)
+def _words(text: str) -> set[str]:
+    """The telling words (``agents.reply_choice.stems``) of what a line says: its quoted speech where it quotes."""
+    return stems(" ".join(re.findall(r'"([^"]+)"', text)) or text)
 
 
 def _cut(text: str, limit: int) -> str:

@@ -90,6 +90,8 @@ def test_memories_that_repeat_a_line_above_them_are_left_out(asked) -> None:  # 
     remembered = render_messages(templates, plain)[-1][1].split("You remember:\n", 1)[1]
     assert "Sam said" in remembered and "Rosa said" not in remembered, "the same news twice is said once"
     assert "bread oven" in remembered, "a talk in the same place about something else stays"
+    short = replace(plain, mind=replace(plain.mind, memories=((1, sam), (2, 'Heard Ben say: "Ha!"'))))
+    assert 'Heard Ben say: "Ha!"' in render_messages(templates, short)[-1][1], "no telling words: nothing it repeats"
     between = render_messages(templates, replace(plain, urgent=False))[-1][1]
     assert "Sam said" in between and "Rosa said" in between, "between residents, repeats still spread the news"
     news = (f"News you know: {PARTY.format('yesterday')[:-1]} (Sam Okoro told you).",)
