@@ -6,12 +6,8 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +18,7 @@ from agents.brains.replay import ReplayBrain
 from agents.embeddings import load_embedder
 from game.world.save import SaveError, capture, load_into, resume
 from game.world.simulation import Simulation
+from tests.crash import kill_while_working
 
 GOOD_LINE = json.dumps({"key": "ab", "kind": "decide", "npc": "mara", "text": "{}", "tokens": 3})
 
@@ -85,15 +82,10 @@ def test_a_kill_while_recording_leaves_the_older_cassette_whole(tmp_path: Path) 
     cassette.write_text(json.dumps({"cassette": 1, "brain": "older"}) + "\n" + GOOD_LINE + "\n")
     rng = random.Random(5)
     for _ in range(2):
-        child = subprocess.Popen([sys.executable, "-c", RECORDER, str(cassette)], stdout=subprocess.PIPE,
-                                 env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
-        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.5, 1.5))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+        pid = kill_while_working(RECORDER, str(cassette), rng.uniform(0.5, 1.5))
         assert ReplayBrain(cassette).recorded_brain == "older", "the older cassette is still there, whole"
         partial = list(tmp_path.glob(".run.jsonl.partial-*"))
-        assert len(partial) == 1 and partial[0].name.endswith(f"-{child.pid}"), partial
+        assert len(partial) == 1 and partial[0].name.endswith(f"-{pid}"), partial
     from agents.brains.replay import RecordingBrain
     from agents.brains.scripted import ScriptedBrain
     recorder = RecordingBrain(ScriptedBrain(), cassette)

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +14,7 @@ from game.world import save as saves
 from game.world.events import dumps
 from game.world.save import SCHEMA_VERSION, SaveError, read_save
 from game.world.simulation import Simulation
+from tests.crash import kill_while_working
 
 CASSETTE = Path(__file__).parent / "cassettes" / "default-brain-2h.jsonl"
 
@@ -147,12 +143,7 @@ def test_a_kill_during_a_save_leaves_a_whole_save(tmp_path: Path) -> None:
     rng = random.Random(11)
     seen: list[int] = []
     for _ in range(4):
-        child = subprocess.Popen([sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE,
-                                 env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
-        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.5, 2.0))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+        kill_while_working(SAVER, str(path), rng.uniform(0.5, 2.0))
         if not path.exists():
             continue
         saved = read_save(path)
