@@ -164,3 +164,18 @@ def test_first_rank_starts_with_the_next_likeliest_token_in_both_engines(tiny) -
     assert rows[1].tokens != rows[0].tokens
     alone = HFEngine(model, tokenizer, stops).generate([Job(7, prompt, 6, first_rank=2)])[0]
     assert alone.tokens == rows[2].tokens, "the reference engine steers the same way"
+
+
+def test_an_opening_is_the_start_of_the_reply_and_the_model_writes_on_from_it(tiny) -> None:  # type: ignore[no-untyped-def]
+    model, tokenizer, stops = tiny
+    prompt, other = prompts(tokenizer)[:2]
+    start = tuple(tokenizer.encode("Mara", add_special_tokens=False))
+    llama = LlamaEngine(model, tokenizer, stops)
+    opened, plain = llama.generate([Job(3, prompt, 8, opening=start), Job(4, other, 8)])
+    longer = LlamaEngine(model, tokenizer, stops).generate([Job(3, prompt + start, 8 - len(start))])[0]
+    assert tuple(opened.tokens[:len(start)]) == start and opened.text.startswith("Mara")
+    assert opened.tokens[len(start):] == longer.tokens, "the rest is what the model writes after those words"
+    assert opened.prompt_tokens == len(prompt) and len(opened.tokens) <= 8, "the opening counts as written"
+    assert plain.tokens == llama.generate([Job(4, other, 8)])[0].tokens, "a row beside it is not moved"
+    alone = HFEngine(model, tokenizer, stops).generate([Job(3, prompt, 8, opening=start)])[0]
+    assert alone.tokens == opened.tokens, "the reference engine opens the same way"

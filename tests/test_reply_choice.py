@@ -11,7 +11,7 @@ from test_talk_prompt import Spy
 from agents.brains.engine import Job, Output
 from agents.brains.local import LocalBrain
 from agents.modelkit import make_model_folder
-from agents.reply_choice import best_reply, grounding, needs_second_look, stems
+from agents.reply_choice import best_reply, grounding, needs_second_look, opening, stems
 from game.world.simulation import Simulation
 
 FRIEND = ("Your friends: Your closest friend is Harriet Ashdown.", "Your work: you are the town clerk at Town Hall.")
@@ -63,6 +63,16 @@ def test_a_reply_gets_a_second_look_when_it_uses_too_little_of_the_focus() -> No
     assert not needs_second_look("Anything at all.", ()), "no focus, nothing to look for"
 
 
+def test_the_opening_is_the_first_telling_word_of_the_focus_or_the_whole_name_it_begins() -> None:
+    assert opening(("Your friends: Your closest friend is Mara Quinn.",), own="Leo Quinn") == "Mara"
+    assert opening(("Your friends: Your closest friend is Ben Hartley.",)) == "Ben", "a name from its first word"
+    assert opening(("Your work: you are the baker at Quinn's Bakery.",), own="Leo Quinn") == "Baker"
+    assert opening(("Yesterday (Monday) you talked with Rosa Delgado and Ben Hartley.", "x")) == "Rosa"
+    assert opening(("Yesterday (Monday) you talked with nobody.",)) == "", "framing only: the likeliest tokens instead"
+    assert opening(("Your closest friend is Leo Quinn.",), own="Leo Quinn") == "", "only one's own name: none"
+    assert opening(()) == ""
+
+
 def test_the_framing_of_the_focus_sentences_does_not_count() -> None:
     assert stems("Your closest friend is Harriet; your work tomorrow morning.") == {"harri"}
     assert grounding("My closest friend? Tomorrow morning I work.", FRIEND) == 0, "framing words say nothing"
@@ -86,7 +96,12 @@ class Staged:
 
     def generate(self, jobs, on_text=None, between=None):  # type: ignore[no-untyped-def]
         self.jobs += jobs
-        return [Output(j.key, self.replies[j.first_rank], [7] * 5, 3, 0, 0.0, 0.0, "stop") for j in jobs]
+        return [Output(j.key, self.replies[-1 if j.opening else j.first_rank], [7] * 5, 3, 0, 0.0, 0.0, "stop")
+                for j in jobs]
+
+    def encode_text(self, text):  # type: ignore[no-untyped-def]
+        self.opened = text
+        return (9,)
 
 
 def test_the_local_brain_writes_openings_for_the_player_and_says_the_one_that_answers(tiny_model: Path) -> None:
@@ -98,18 +113,20 @@ def test_the_local_brain_writes_openings_for_the_player_and_says_the_one_that_an
     assert request.urgent and request.facts is not None and request.facts.focus
     assert "Mara" in request.facts.focus[0], "the focus is the friend sentence"
     brain = LocalBrain(tiny_model, candidates=3)
-    brain.talker = Staged({0: "I'm Leo, the apprentice at Quinn's Bakery.", 1: "Mara, of course. She's my aunt.",
-                           2: "Oh, hello there."})  # type: ignore[assignment]
+    brain.talker = Staged({0: "I'm Leo, the apprentice at Quinn's Bakery.", 1: "Oh, hello there.",
+                           -1: "Mara, of course. She's my aunt."})  # type: ignore[assignment]
     answer = brain.think([request])[0]
     assert json.loads(answer.text)["say"] == "Mara, of course. She's my aunt."
     jobs = brain.talker.jobs  # type: ignore[attr-defined]
-    assert [j.first_rank for j in jobs] == [0, 1, 2] and [j.stream for j in jobs] == [True, False, False], \
+    assert [j.first_rank for j in jobs] == [0, 1, 0] and [j.stream for j in jobs] == [True, False, False], \
         "the model's own reply streams; the second look's openings are written after it missed"
-    brain.talker = Staged({0: "Mara Quinn, my aunt.", 1: "x", 2: "y"})  # type: ignore[assignment]
+    assert [j.opening for j in jobs] == [(), (), (9,)] and brain.talker.opened == "Mara", \
+        "the last starts on the focus: the friend's name"  # type: ignore[attr-defined]
+    brain.talker = Staged({0: "Mara Quinn, my aunt.", 1: "x", -1: "y"})  # type: ignore[assignment]
     assert json.loads(brain.think([request])[0].text)["say"] == "Mara Quinn, my aunt."
     assert len(brain.talker.jobs) == 1, "a reply that answers is not written again"  # type: ignore[attr-defined]
-    brain.talker = Staged({0: "I'm Leo, the apprentice at Quinn's Bakery.", 1: "Mara, of course. She's my aunt.",
-                           2: "Oh, hello there."})  # type: ignore[assignment]
+    brain.talker = Staged({0: "I'm Leo, the apprentice at Quinn's Bakery.", 1: "Oh, hello there.",
+                           -1: "Mara, of course. She's my aunt."})  # type: ignore[assignment]
     brain.candidates, brain.talker.jobs = 1, []  # type: ignore[attr-defined]
     assert json.loads(brain.think([request])[0].text)["say"].startswith("I'm Leo"), "one candidate: the model's own"
     assert len(brain.talker.jobs) == 1  # type: ignore[attr-defined]

@@ -38,6 +38,8 @@ class Job:
     """Tokens the reply may not start with (to steer it off a reply it already gave)."""
     first_rank: int = 0
     """Start with the model's ``first_rank``-th likeliest first token (0: its own choice), for other replies."""
+    opening: tuple[int, ...] = ()
+    """Tokens the reply starts with, as if the model had chosen them (they count as generated, and are in its text)."""
 
 
 @dataclass(slots=True)
@@ -107,10 +109,10 @@ class PrefixCache:
 class _Text:
     """Incremental decoding of one row: the text so far, cut at the first stop string."""
 
-    def __init__(self, tokenizer: Any, stops: tuple[str, ...]):
+    def __init__(self, tokenizer: Any, stops: tuple[str, ...], opening: tuple[int, ...] = ()):
         self.tokenizer, self.stops = tokenizer, stops
-        self.ids: list[int] = []
-        self.text = ""
+        self.ids: list[int] = list(opening)
+        self.text = tokenizer.decode(self.ids, skip_special_tokens=True) if opening else ""
         self.stopped = False
 
     def push(self, token: int) -> None:
@@ -213,24 +215,25 @@ class LlamaEngine:
     def _generate(self, jobs: list[Job], on_text: OnText | None, between: Between | None,
                   began: float) -> list[Output]:
         """Prefill each prompt (reusing cached prefixes), then decode all rows together."""
-        longest = max(len(j.tokens) for j in jobs)
+        prompts = [j.tokens + j.opening for j in jobs]
+        longest = max(len(p) for p in prompts)
         size = longest + max(j.max_new for j in jobs) + 1
         batch = len(jobs)
         keys = [torch.zeros(batch, self.kv_heads, size, self.dim) for _ in self.layers]
         values = [torch.zeros(batch, self.kv_heads, size, self.dim) for _ in self.layers]
         valid = torch.zeros(batch, size, dtype=torch.bool)
-        texts = [_Text(self.tokenizer, j.stops) for j in jobs]
+        texts = [_Text(self.tokenizer, j.stops, j.opening) for j in jobs]
         reused, first, last = [0] * batch, [0.0] * batch, []
-        for row, job in enumerate(jobs):
-            offset = longest - len(job.tokens)
+        for row, prompt in enumerate(prompts):
+            offset = longest - len(prompt)
             valid[row, offset:longest] = True
-            reused[row], logits = self._prefill(row, job.tokens, offset, keys, values)
+            reused[row], logits = self._prefill(row, prompt, offset, keys, values)
             last.append(logits)
             if between is not None:  # twelve day plans prefill for twenty seconds: the player need not wait for all
                 between()
         generators = [torch.Generator().manual_seed(self.seed * 1_000_003 + j.key) if self.temperature > 0 else None
                       for j in jobs]
-        positions = torch.tensor([len(j.tokens) for j in jobs])
+        positions = torch.tensor([len(p) for p in prompts])
         logits = torch.stack(last)
         for row, job in enumerate(jobs):
             logits[row] = _steer_first(logits[row], job)
@@ -425,13 +428,13 @@ class HFEngine:
     def _one(self, job: Job, on_text: OnText | None) -> Output:
         """Greedy or sampled decoding of one job with transformers' KV cache."""
         began = time.perf_counter()
-        text = _Text(self.tokenizer, job.stops)
+        text = _Text(self.tokenizer, job.stops, job.opening)
         generator = torch.Generator().manual_seed(self.seed * 1_000_003 + job.key) if self.temperature > 0 else None
-        ids = torch.tensor([job.tokens], device=self.device)
+        ids = torch.tensor([job.tokens + job.opening], device=self.device)
         out = self.model(input_ids=ids, use_cache=True)
         out.logits[0, -1] = _steer_first(out.logits[0, -1], job)
         first, finish = 0.0, "length"
-        for step in range(job.max_new):
+        for step in range(job.max_new - len(job.opening)):
             token = _choose(out.logits[:, -1].float().cpu(), self.temperature, self.top_p, [generator])[0]
             if step == 0:
                 first = time.perf_counter() - began

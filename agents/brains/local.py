@@ -25,7 +25,7 @@ from agents.brains.talker import Talker
 from agents.dialogue import spoken_reply
 from agents.grounding import known_words
 from agents.protocol import Answer, Request
-from agents.reply_choice import CANDIDATES, best_reply, needs_second_look
+from agents.reply_choice import CANDIDATES, best_reply, needs_second_look, opening
 
 TALK_ADAPTER = Path(__file__).resolve().parent.parent.parent / "assets" / "models" / "npcworld-talk"
 """The shipped LoRA adapter that tunes the default base for the town."""
@@ -114,15 +114,15 @@ class LocalBrain:
     def _second_look(self, group: list[Request], jobs: list[Job], replies: list[str], spent: list[int]) -> None:
         """A reply to the player that uses little of what the question asks about is written again a few other ways.
 
-        Each new reply starts with another of the model's likeliest first tokens (all in one batch), and the
-        one that uses the focus most is said instead (agents/reply_choice.py); ``replies`` and ``spent`` change
-        in place.
+        Each new reply starts with another of the model's likeliest first tokens, the last on the focus's own
+        first word (all in one batch), and the one that uses the focus most is said instead
+        (agents/reply_choice.py); ``replies`` and ``spent`` change in place.
         """
         missed = [index for index, request in enumerate(group) if self.candidates > 1 and _asked_by_player(request)
                   and request.facts is not None
                   and needs_second_look(_said(replies[index]), request.facts.focus, request.persona.name)]
-        again = [replace(jobs[index], first_rank=rank, stream=False) for index in missed
-                 for rank in range(1, self.candidates)]
+        again = [replace(jobs[index], first_rank=rank, stream=False, opening=words)
+                 for index in missed for rank, words in self._openings(group[index])]
         outputs = self.talker.generate(again) if again else []
         for index in missed:
             request = group[index]
@@ -134,6 +134,19 @@ class LocalBrain:
                                 known=known)
             replies[index] = options[chosen]
             spent[index] += sum(len(o.tokens) for o in mine)
+
+    def _openings(self, request: Request) -> list[tuple[int, tuple[int, ...]]]:
+        """(first rank, opening tokens) of the second look's replies.
+
+        They start on the next likeliest first tokens, the last on the focus instead (agents.reply_choice.opening)
+        where the focus has a telling word.
+        """
+        assert request.facts is not None
+        start = opening(request.facts.focus, request.persona.name)
+        ranks: list[tuple[int, tuple[int, ...]]] = [(rank, ()) for rank in range(1, self.candidates)]
+        if start:
+            ranks[-1] = (0, self.talker.encode_text(start))
+        return ranks
 
     def _unrepeat(self, group: list[Request], jobs: list[Job], outputs: list[Output]) -> list[Output]:
         """A line the speaker already said in this conversation is written again, starting some other way."""

@@ -84,6 +84,10 @@ class Talker:
             raise MarkupError("message text would add special tokens to the prompt")
         return ids
 
+    def encode_text(self, text: str) -> tuple[int, ...]:
+        """Token ids of plain text inside a reply (no special tokens), such as an opening to start it with."""
+        return tuple(self.tokenizer.encode(neutralise(text), add_special_tokens=False))
+
     def generate(self, jobs: Sequence[Job], on_text: OnText | None = None,
                  between: Between | None = None) -> list[Output]:
         """Continue the jobs as one batch."""
