@@ -183,6 +183,9 @@ class Request:
     """The same prompt as chat messages (role, content), for kinds rendered as a conversation (converse)."""
     urgent: bool = False
     """A person is waiting on this answer (the player's conversation): served first, streamed where possible."""
+    lean: bool = False
+    """Built without recalled memories or talk facts, since the hour's model budget was already spent for it when
+    asked (game/world/attention.py): the scripted policy answers it, and never reads those."""
 
 
 @dataclass(frozen=True, slots=True)

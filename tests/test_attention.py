@@ -124,3 +124,52 @@ def test_a_resumed_run_under_a_budget_continues_byte_for_byte(crowd: Path, tmp_p
         resumed.run(hours=1)
         got = [_timeless(r) for r in resumed.town.trace.records if r["tick"] > 720]
     assert got == expected and any(r["tier"] == "scripted" for r in got)
+
+
+def _count_recalls(sim: Simulation) -> Counter[str]:
+    """Count each resident's memory retrievals from now on."""
+    index, recalls = sim.town.mind.index, Counter[str]()
+    retrieve = index.retrieve
+
+    def counted(stream, *args, **kwargs):  # type: ignore[no-untyped-def]
+        recalls[stream.owner] += 1
+        return retrieve(stream, *args, **kwargs)
+
+    index.retrieve = counted  # type: ignore[method-assign]
+    return recalls
+
+
+def test_what_the_budget_cannot_take_is_built_lean_and_changes_nothing_the_scripted_policy_does(crowd: Path) -> None:
+    runs = []
+    for lean in (True, False):
+        brain = Counting()
+        with Simulation(crowd, seed=8, brain=brain, embedder=load_embedder("hash"), think_budget=60) as sim:
+            brain.clock = sim.town.clock
+            if not lean:
+                sim.town.mind.certain = None
+            recalls = _count_recalls(sim)
+            sim.run(hours=3)
+            runs.append((list(sim.events), sum(recalls.values()), brain.seen, sim.town.trace.records))
+    (events, lean_recalls, seen, records), (full_events, full_recalls, _, full_records) = runs
+    assert events == full_events, "the scripted policy reads no memories: the town lives the same hours"
+    assert [r["tier"] for r in records] == [r["tier"] for r in full_records]
+    assert lean_recalls < full_recalls / 3, (lean_recalls, full_recalls)
+    misjudged = [r for r in records if r["tier_why"].endswith("budget spent when asked")]
+    assert not misjudged, "a request built lean would not have fitted in the budget anyway"
+    assert not any(r.lean for r in seen), "nothing built lean reaches the brain"
+    assert sum("budget" in r["tier_why"] for r in records) > 500
+
+
+def test_a_request_is_certain_to_go_scripted_only_once_its_rank_has_no_room_left() -> None:
+    with Simulation("oakvale", seed=3, embedder=load_embedder("hash")) as sim:
+        sim.run(minutes=30)
+        attention = Attention(budget=4)
+        town = sim.town
+        assert not attention.certain_scripted(town, "ben", "decide", "arrived")
+        attention.hour, attention.spent = town.clock.total_minutes // 60, 2
+        assert attention.certain_scripted(town, "ben", "decide", "arrived"), "routine may take half: 2 of 4"
+        assert not attention.certain_scripted(town, "ben", "decide", "met:rosa"), "a meeting may take the rest"
+        assert attention.certain_scripted(town, "ben", "converse", "conversation"), "a line costs 3: 2 + 3 > 4"
+        attention.hour -= 1
+        assert not attention.certain_scripted(town, "ben", "decide", "arrived"), "a new hour, a new budget"
+        assert not Attention().certain_scripted(town, "ben", "plan", "replan:new day"), "no budget, never"

@@ -24,6 +24,21 @@ def test_recorded_run_replays_byte_identically(tmp_path: Path) -> None:
     live = (tmp_path / "live" / "events.jsonl").read_bytes()
     assert live == (tmp_path / "replay" / "events.jsonl").read_bytes()
     assert live.count(b'"said"') > 10
+    assert cassette.read_text().splitlines()[-1] == '{"cassette": 1, "think_budget": null}', \
+        "the scripted recording ran with no budget, so its replay does too (a budget would build requests lean)"
+
+
+def test_a_replay_runs_under_the_budget_its_recording_ran_under(tmp_path: Path) -> None:
+    cassette = tmp_path / "day.cassette"
+    assert main([*RUN, "--seed", "5", "--hours", "3", "--think-budget", "40", "--out", str(tmp_path / "live"),
+                 "--record", str(cassette)]) == 0
+    assert ReplayBrain(cassette).recorded_budget == 40
+    assert main([*RUN, "--seed", "5", "--hours", "3", "--out", str(tmp_path / "replay"), "--brain", "replay",
+                 "--cassette", str(cassette)]) == 0
+    live = (tmp_path / "live" / "events.jsonl").read_bytes()
+    assert live == (tmp_path / "replay" / "events.jsonl").read_bytes()
+    trace = (tmp_path / "replay" / "trace.jsonl").read_text()
+    assert '"tier": "scripted"' in trace and "of 40 spent this hour" in trace, "the replay ran under the same budget"
 
 
 def test_unseen_request_fails_with_a_clear_message(tmp_path: Path) -> None:

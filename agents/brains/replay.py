@@ -36,6 +36,7 @@ def request_key(request: Request) -> str:
     """A stable key for a request: the hash of everything in it but its id."""
     data = _plain(request)
     data.pop("id")
+    data.pop("lean", None)  # a lean request never reaches a brain; cassettes from before the field stay good
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -57,6 +58,8 @@ class RecordingBrain:
         self._partial = partial_path(cassette)
         self._file: TextIO = self._partial.open("w", encoding="utf-8")
         self._file.write(json.dumps({"cassette": 1, "brain": inner.name}) + "\n")
+        self.think_budget: int | bool | None = False
+        """The run's model budget, told by the run once it is built (False: not told); closing records it."""
 
     def think(self, requests: Sequence[Request]) -> list[Answer]:
         """Ask the inner brain, then record every answer before handing it back."""
@@ -75,6 +78,8 @@ class RecordingBrain:
         """Close the cassette and put it under its name (every line it holds is whole)."""
         if self._file.closed:
             return
+        if self.think_budget is not False:  # a replay runs under the budget the recording ran under
+            self._file.write(json.dumps({"cassette": 1, "think_budget": self.think_budget}) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
@@ -96,6 +101,8 @@ class ReplayBrain:
             raise ValueError("the replay brain needs a cassette: --brain replay --cassette FILE")
         self.path = Path(cassette)
         self.recorded_brain = "?"
+        self.recorded_budget: int | bool | None = False
+        """The model budget the recording ran under (False: the cassette does not say)."""
         self._answers: dict[str, deque[tuple[str, int | None]]] = defaultdict(deque)
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
@@ -112,7 +119,11 @@ class ReplayBrain:
                 raise ValueError(f"{self.path}:{number}: not a cassette line (a JSON {type(entry).__name__}, "
                                  "not an object)")
             if "cassette" in entry:
-                self.recorded_brain = str(entry.get("brain", "?"))[:60]
+                self.recorded_brain = str(entry.get("brain", self.recorded_brain))[:60]
+                budget = entry.get("think_budget", False)
+                if budget is not False and budget is not None and (not isinstance(budget, int) or budget < 0):
+                    raise ValueError(f"{self.path}:{number}: field 'think_budget' must be a whole number or null")
+                self.recorded_budget = budget if "think_budget" in entry else self.recorded_budget
                 continue
             key, text, tokens = entry.get("key"), entry.get("text"), entry.get("tokens")
             for field, value, kind in (("key", key, str), ("text", text, str)):

@@ -106,6 +106,8 @@ def _run_into(folder: Path, world: WorldDef | str | Path, *, hours: float, seed:
             sim = stack.enter_context(Simulation(world, seed=seed, brain=mind, embedder=embedder, plants=plants,
                                                  events_sink=files["events.jsonl"], keep_events=False, trace=trace,
                                                  **overrides))
+        if isinstance(mind, RecordingBrain):
+            mind.think_budget = sim.attention.budget
         try:
             saves.start(sim, hours)
             _run_sampling(sim, hours, files["vitals.jsonl"], _bar(sim) if progress else None, saves.hourly)

@@ -17,6 +17,9 @@ everything to the model, exactly as without one: Oakvale's twelve residents on t
 296 (COST-weighted) in a game hour of a 24-hour run, and their routine part under the routine share of the
 default budget (600). Every answer's trace
 record says which tier answered and why. Nothing here reads the wall clock: headless runs stay deterministic.
+
+A request that cannot fit any more (the hour's budget is spent for its rank) is known before it is built
+(``certain_scripted``): it is then built lean, without recalling memories, which only the model reads.
 """
 
 from __future__ import annotations
@@ -68,16 +71,35 @@ class Attention:
         for (rank, why), request in ranked:
             limit = None if self.budget is None else (self.budget * ROUTINE_SHARE if rank == 5 else self.budget)
             cost = COST.get(request.kind, 1)
-            if rank == 0 or limit is None or self.spent + cost <= limit:
+            fits = rank == 0 or limit is None or self.spent + cost <= limit
+            if fits and not request.lean:
                 self.spent += cost
                 model.append(request)
                 tiers[request.id] = ("model", why)
             else:
                 scripted.append(request)
-                tiers[request.id] = ("scripted", f"{why}; budget {self.spent} of {self.budget} spent this hour")
+                spent = "budget spent when asked" if fits else f"budget {self.spent} of {self.budget} spent this hour"
+                tiers[request.id] = ("scripted", f"{why}; {spent}")
         model.sort(key=lambda r: r.id)
         scripted.sort(key=lambda r: r.id)
         return model, scripted, tiers
+
+    def certain_scripted(self, town: Town, npc: str, kind: str, reason: str) -> bool:
+        """Whether a request about to be asked would not fit in this hour's budget whatever else is asked with it.
+
+        Spending only grows until the hour ends, so such a request goes to the scripted policy when its batch is
+        sorted; it can be built lean (``Request.lean``: no memories recalled, no talk facts), which the scripted
+        policy never reads. In a town of a thousand that is most requests, and recalling memories was most of a
+        tick. Never for the player's conversation (the caller's ``urgent``) or without a budget.
+        """
+        if self.budget is None:
+            return False
+        now = town.clock.total_minutes
+        spent = self.spent if now // 60 == self.hour else 0
+        promoted = npc in self.promoted and self.promoted[npc][0] > now
+        routine = not (kind == "converse" or _moment(reason) or promoted or _watched(town, npc))
+        limit = self.budget * ROUTINE_SHARE if routine else self.budget
+        return spent + COST.get(kind, 1) > limit
 
     def _rank(self, request: Request, now: int, near: frozenset[str]) -> tuple[int, str]:
         """How much ``request`` matters (0 most) and why."""
@@ -119,6 +141,16 @@ def _moment(reason: str) -> str:
     if reason.startswith("replan:") and reason not in _ROUTINE_REPLANS:
         return f"an urgent need ({reason.split(':', 1)[1]})"
     return ""
+
+
+def _watched(town: Town, npc: str) -> bool:
+    """Whether one resident is within NEAR_PLAYER tiles of a player."""
+    players = [pos for _, (pos, _) in town.ecs.get_components(Position, PlayerControlled)]
+    entity = town.residents.get(npc)
+    if not players or entity is None:
+        return False
+    pos = town.ecs.component_for_entity(entity, Position)
+    return any(abs(pos.x - p.x) <= NEAR_PLAYER and abs(pos.y - p.y) <= NEAR_PLAYER for p in players)
 
 
 def _near_players(town: Town) -> frozenset[str]:

@@ -233,8 +233,14 @@ class MindService:
         self.triage: Callable[[list[Request]], tuple[list[Request], list[Request], dict[int, tuple[str, str]]]] \
             | None = None
         """Splits a batch into the brain's part and the part the scripted policy answers (game/world/attention.py)."""
+        self.certain: Callable[[str, str, str], bool] | None = None
+        """Whether a request (npc, kind, reason) about to be built will surely go to the scripted policy."""
         self.on_tier: Callable[[int, str, str], None] | None = None
         """Told which tier answers each request and why (the trace keeps it for the request's record)."""
+
+    def lean(self, npc: str, kind: str, reason: str) -> bool:
+        """Whether to build a request lean: the budget sends it to the scripted policy, which reads no memories."""
+        return self.certain is not None and self.certain(npc, kind, reason)
 
     def next_id(self) -> int:
         """Reserve a new request id."""

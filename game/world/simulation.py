@@ -131,9 +131,12 @@ class Simulation:
                          MindService(executor, fallback, prepare, MemoryIndex(embedder)), fallback, rng.getrandbits(63),
                          Pathfinder(self.world.tilemap.walkable), embedder, trace or Trace())
         unbudgeted = self.brain_name == "scripted" and "think_budget" not in overrides  # no model to spare
-        self.attention = Attention(None if unbudgeted else self.options.think_budget or None)
+        recorded = getattr(self.brain, "recorded_budget", False)  # a replay keeps the recording's budget
+        budget = None if unbudgeted else self.options.think_budget or None
+        self.attention = Attention(recorded if recorded is not False and "think_budget" not in overrides else budget)
         """The model budget's state (who is promoted, what this game hour has spent)."""
         self.town.mind.triage = partial(self.attention.triage, self.town)
+        self.town.mind.certain = partial(self.attention.certain_scripted, self.town)
         self.town.mind.on_tier = self.town.trace.tier
         all_plants = self.world.plants + plants
         check_plants(plants, {p.id for p in self.world.personas}, set(self.world.tilemap.places), Path("--plant"))

@@ -68,13 +68,15 @@ class ConversationProcessor(Processor):
         resident = town.ecs.component_for_entity(speaker, Resident)
         dialogue = Dialogue(conversation.id, partner_resident.id, partner_resident.persona.name, conversation.turn,
                             conversation.max_turns, conversation.closing, tuple(conversation.history))
-        query = None if warm else _query(conversation, partner_resident, resident)
+        urgent = town.ecs.has_component(partner, PlayerControlled)
+        lean = not warm and not urgent and town.mind.lean(resident.id, "converse", "conversation")
+        query = None if warm or lean else _query(conversation, partner_resident, resident)
         mind, scored = view(town, speaker, query, partner=partner_resident.id,
                             skip=("plan",))  # the prompt carries today's plan already
         request = Request(0 if warm else town.mind.next_id(), "converse", resident.id, resident.persona,
                           situation(town, speaker, "conversation"), 0 if warm else town.rng.getrandbits(63),
-                          dialogue=dialogue, mind=mind, facts=talk_facts(town, speaker, partner),
-                          urgent=town.ecs.has_component(partner, PlayerControlled))
+                          dialogue=dialogue, mind=mind, facts=None if lean else talk_facts(town, speaker, partner),
+                          urgent=urgent, lean=lean)
         if not warm:
             town.trace.retrieved(request.id, scored)
             if request.urgent:  # the player asked something: the facts it asks about go right above it

@@ -83,11 +83,12 @@ class DecisionProcessor(Processor):
     def _plan(self, entity: int, resident: Resident, reason: str) -> None:
         """Ask for today's plan, with the needs, happenings and memories that bear on it."""
         town = self.town
-        mind, scored = view(town, entity, f"plans for today: {resident.persona.occupation}")
+        lean = town.mind.lean(resident.id, "plan", reason)  # the scripted policy will answer: recall nothing
+        mind, scored = view(town, entity, None if lean else f"plans for today: {resident.persona.occupation}")
         request = town.mind.ask(Request(town.mind.next_id(), "plan", resident.id, resident.persona,
                                         situation(town, entity, reason), town.plan_seed,
                                         options=options(town, entity), jitter=town.settings.routine_jitter_minutes,
-                                        mind=mind))
+                                        mind=mind, lean=lean))
         town.trace.retrieved(request.id, scored)
         town.ecs.component_for_entity(entity, Requests).add(InFlight(request.kind, request.id, town.clock.tick))
 
@@ -98,9 +99,10 @@ class DecisionProcessor(Processor):
         block = plan.plan.block_at(sit.minute) if plan.plan else None
         query = " ".join(filter(None, [reason.replace(":", " "), sit.place_label, block.activity if block else "",
                                        *(n.name for n in sit.nearby)]))
-        mind, scored = view(town, entity, query)
+        lean = town.mind.lean(resident.id, "decide", reason)
+        mind, scored = view(town, entity, None if lean else query)
         request = town.mind.ask(Request(town.mind.next_id(), "decide", resident.id, resident.persona, sit,
                                         town.rng.getrandbits(63), options=options(town, entity), plan=plan.plan,
-                                        mind=mind))
+                                        mind=mind, lean=lean))
         town.trace.retrieved(request.id, scored)
         town.ecs.component_for_entity(entity, Requests).add(InFlight(request.kind, request.id, town.clock.tick))
