@@ -30,25 +30,36 @@ class PerceptionProcessor(Processor):
         self.radius = town.settings.perception_radius
 
     def process(self) -> None:
-        """Recompute who is near whom and mark meetings."""
+        """Recompute who is near whom and mark meetings.
+
+        Residents are hashed by place and cell, so only those in the same place are compared, and each one's id
+        and availability are looked up once a tick rather than once per pair (a crowded workplace of a
+        thousand-resident town made that a million lookups a game minute).
+        """
         town, radius = self.town, self.radius
-        cells: dict[tuple[int, int], list[tuple[int, Position]]] = defaultdict(list)
+        cells: dict[tuple[str | None, int, int], list[tuple[int, Position]]] = defaultdict(list)
         everyone = sorted(self.town.ecs.get_components(Position, Resident, Perceived), key=lambda p: p[0])
+        ids = {entity: resident.id for entity, (_, resident, _) in everyone}
         for entity, (position, _, _) in everyone:
-            cells[(position.x // radius, position.y // radius)].append((entity, position))
+            cells[(position.place, position.x // radius, position.y // radius)].append((entity, position))
+        free_now: dict[int, bool] = {}
         for entity, (position, _resident, perceived) in everyone:
-            near = set()
-            cx, cy = position.x // radius, position.y // radius
+            near: dict[str, int] = {}
+            x, y, place = position.x, position.y, position.place
+            cx, cy = x // radius, y // radius
             for dx in (-1, 0, 1):
                 for dy in (-1, 0, 1):
-                    for other, where in cells.get((cx + dx, cy + dy), ()):
-                        if other != entity and self._sees(position, where):
-                            near.add(other)
-            ids = {town.resident_id(other): other for other in near}
-            self._observe(entity, position, [ids[i] for i in sorted(ids.keys() - perceived.nearby)])
-            free = frozenset(i for i, other in ids.items() if town.available(other))
+                    for other, where in cells.get((place, cx + dx, cy + dy), ()):
+                        if other != entity and abs(x - where.x) <= radius and abs(y - where.y) <= radius:
+                            near[ids[other]] = other
+            if near.keys() != perceived.nearby:
+                self._observe(entity, position, [near[i] for i in sorted(near.keys() - perceived.nearby)])
+            for other in near.values():
+                if other not in free_now:
+                    free_now[other] = town.available(other)
+            free = frozenset(i for i, other in near.items() if free_now[other])
             met = sorted(free - perceived.free)
-            perceived.nearby, perceived.free = frozenset(ids), free
+            perceived.nearby, perceived.free = frozenset(near), free
             if met and self._free(entity) and not self.town.ecs.has_component(entity, PlayerControlled):
                 for other_id in met:
                     if not town.in_cooldown(entity, other_id):
@@ -71,12 +82,6 @@ class PerceptionProcessor(Processor):
                 continue
             mind.last_seen[resident.id] = now
             remember(town, entity, "observation", f"Saw {resident.persona.name} {doing(town, other)} at {where}")
-
-    def _sees(self, a: Position, b: Position) -> bool:
-        """Return whether a resident at ``a`` notices one at ``b``: within the radius, and in the same place."""
-        if abs(a.x - b.x) > self.radius or abs(a.y - b.y) > self.radius:
-            return False
-        return a.place == b.place
 
     def _free(self, entity: int) -> bool:
         """Return whether a resident may be distracted now (available, not already deciding)."""
