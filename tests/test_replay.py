@@ -75,3 +75,17 @@ def test_request_key_ignores_the_id_but_not_the_content(tmp_path: Path) -> None:
         assert "'decide' request from iris on day 1 at 10:00" in str(exc)
     else:
         raise AssertionError("an empty cassette cannot answer")
+
+
+def test_a_cassette_whose_budget_is_not_a_number_is_refused_by_file_line_and_field(tmp_path: Path) -> None:
+    cassette = tmp_path / "bad.cassette"
+    for value in ('"lots"', "true", "-3"):
+        cassette.write_text('{"cassette": 1, "brain": "scripted"}\n' + f'{{"cassette": 1, "think_budget": {value}}}\n')
+        try:
+            ReplayBrain(cassette)
+        except ValueError as exc:
+            assert f"{cassette}:2: field 'think_budget'" in str(exc), str(exc)
+        else:
+            raise AssertionError(f"think_budget {value} was taken")
+    cassette.write_text('{"cassette": 1, "brain": "scripted"}\n{"cassette": 1, "think_budget": null}\n')
+    assert ReplayBrain(cassette).recorded_budget is None and ReplayBrain(cassette).recorded_brain == "scripted"

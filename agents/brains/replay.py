@@ -120,10 +120,12 @@ class ReplayBrain:
                                  "not an object)")
             if "cassette" in entry:
                 self.recorded_brain = str(entry.get("brain", self.recorded_brain))[:60]
-                budget = entry.get("think_budget", False)
-                if budget is not False and budget is not None and (not isinstance(budget, int) or budget < 0):
-                    raise ValueError(f"{self.path}:{number}: field 'think_budget' must be a whole number or null")
-                self.recorded_budget = budget if "think_budget" in entry else self.recorded_budget
+                if "think_budget" in entry:
+                    budget = entry["think_budget"]
+                    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
+                        raise ValueError(f"{self.path}:{number}: field 'think_budget' must be a whole number of at "
+                                         "least 1, or null")
+                    self.recorded_budget = budget
                 continue
             key, text, tokens = entry.get("key"), entry.get("text"), entry.get("tokens")
             for field, value, kind in (("key", key, str), ("text", text, str)):
