@@ -69,9 +69,8 @@ class Attention:
                         key=lambda pair: (pair[0][0], pair[1].id))
         model, scripted, tiers = [], [], {}
         for (rank, why), request in ranked:
-            limit = None if self.budget is None else (self.budget * ROUTINE_SHARE if rank == 5 else self.budget)
             cost = COST.get(request.kind, 1)
-            fits = rank == 0 or limit is None or self.spent + cost <= limit
+            fits = rank == 0 or self.budget is None or self.spent + cost <= self._limit(rank)
             if fits and not request.lean:
                 self.spent += cost
                 model.append(request)
@@ -83,6 +82,11 @@ class Attention:
         model.sort(key=lambda r: r.id)
         scripted.sort(key=lambda r: r.id)
         return model, scripted, tiers
+
+    def _limit(self, rank: int) -> float:
+        """What the hour may have spent, with a request of ``rank``, for it to go to the model (a budget is set)."""
+        assert self.budget is not None
+        return self.budget * ROUTINE_SHARE if rank == 5 else self.budget
 
     def certain_scripted(self, town: Town, npc: str, kind: str, reason: str) -> bool:
         """Whether a request about to be asked would not fit in this hour's budget whatever else is asked with it.
@@ -96,25 +100,30 @@ class Attention:
             return False
         now = town.clock.total_minutes
         spent = self.spent if now // 60 == self.hour else 0
-        promoted = npc in self.promoted and self.promoted[npc][0] > now
-        routine = not (kind == "converse" or _moment(reason) or promoted or _watched(town, npc))
-        limit = self.budget * ROUTINE_SHARE if routine else self.budget
-        return spent + COST.get(kind, 1) > limit
+        rank, _ = self._standing(npc, kind, reason, False, now, _watched(town, npc))
+        return spent + COST.get(kind, 1) > self._limit(rank)
 
     def _rank(self, request: Request, now: int, near: frozenset[str]) -> tuple[int, str]:
-        """How much ``request`` matters (0 most) and why."""
-        if request.urgent:
+        """How much ``request`` matters (0 most) and why; a salient moment promotes its resident."""
+        rank, why = self._standing(request.npc, request.kind, request.situation.reason, request.urgent, now,
+                                   request.npc in near)
+        if rank == 2:
+            self.promoted[request.npc] = (now + PROMOTED_MINUTES, why)
+        return rank, why
+
+    def _standing(self, npc: str, kind: str, reason: str, urgent: bool, now: int, watched: bool) -> tuple[int, str]:
+        """How much a request matters (0 most) and why, promoting nobody (``certain_scripted`` asks it too)."""
+        if urgent:
             return 0, "the player asked"
-        if request.npc in near:
+        if watched:
             return 1, "near the player"
-        moment = _moment(request.situation.reason)
+        moment = _moment(reason)
         if moment:
-            self.promoted[request.npc] = (now + PROMOTED_MINUTES, moment)
             return 2, moment
-        if request.kind == "converse":
+        if kind == "converse":
             return 3, "in a conversation"
-        if request.npc in self.promoted:
-            until, why = self.promoted[request.npc]
+        if npc in self.promoted and self.promoted[npc][0] > now:
+            until, why = self.promoted[npc]
             return 4, f"promoted until {until // 60 % 24:02d}:{until % 60:02d} by {why}"
         return 5, "routine"
 
