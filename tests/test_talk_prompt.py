@@ -161,3 +161,18 @@ def test_the_system_message_does_not_depend_on_this_turn_or_the_partner(talked) 
                     facts=replace(request.facts, partner_about="the grocer at Oakvale Market " * 12))
     changed = render_messages(templates, other)[0][1]
     assert changed != system and changed.split("You are talking with")[0] == system.split("You are talking with")[0]
+
+
+def test_added_tokens_that_are_plain_text_are_not_taken_for_markup(smollm2_folder) -> None:  # type: ignore[no-untyped-def]
+    """Gemma's tokenizer adds runs of newlines as tokens that are not special: a prompt with them is fine."""
+    from types import SimpleNamespace
+
+    from transformers import AutoTokenizer
+
+    from agents.brains.talker import Talker
+    tokenizer = AutoTokenizer.from_pretrained(smollm2_folder)
+    tokenizer.add_tokens(["\n\n"], special_tokens=False)
+    talker = Talker(tokenizer, SimpleNamespace(context=2048), "test")  # type: ignore[arg-type]
+    ids = talker.encode([("system", "You are Mara.\n\nYou bake."), ("user", "Alex: Hello?")])
+    assert tokenizer.convert_tokens_to_ids("\n\n") in ids
+    assert ids.count(tokenizer.convert_tokens_to_ids("<|im_start|>")) == 3  # system, user, and the reply's

@@ -39,9 +39,10 @@ class Talker:
         self.tokenizer, self.engine, self.name = tokenizer, engine, name
         if not getattr(tokenizer, "chat_template", None):
             tokenizer.chat_template = GEMMA_TEMPLATE
-        vocab = tokenizer.get_vocab()
+        # Added tokens that are not special are plain text to the model (Gemma's runs of newlines and tabs).
+        added = getattr(tokenizer, "added_tokens_decoder", None) or {}
         self._specials = frozenset(tokenizer.all_special_ids) | frozenset(
-            vocab[t] for t in getattr(tokenizer, "added_tokens_encoder", {}) if t in vocab)
+            i for i, token in added.items() if getattr(token, "special", True))
         self.context = engine.context
 
     @classmethod
