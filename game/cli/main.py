@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="save here: F5 saves, F9 loads, and the town saves every game hour and on quitting")
     play.add_argument("--resume", type=Path, default=None, metavar="PATH",
                       help="continue a saved town (and save back to it unless --save says elsewhere)")
+    play.add_argument("--world-process", action="store_true",
+                      help="run the town in a process of its own and draw it as join does, so no frame waits on a "
+                           "tick (for towns of hundreds); the window then has join's features")
     play.add_argument("--script", type=Path, default=None,
                       help="timed inputs, one JSON object a line: {\"frame\": 30, \"key\": \"e\"}")
     serve_arguments(sub, _common)
@@ -213,6 +216,15 @@ def _run_command(args: argparse.Namespace) -> int:
     world = load_world(args.world)
     check_plants(plants, {p.id for p in world.personas}, set(world.tilemap.places), Path("--plant"))
     spec = brain_spec(args)
+    if args.command == "play" and args.world_process:
+        from game.cli.split import WorldJob, new_password, play_world_process
+        if args.script is not None:
+            raise ValueError("--script plays timed inputs into the window's own town; it cannot be used with "
+                             "--world-process")
+        job = WorldJob(str(world.root), args.seed, spec, args.embedder, new_password(), speed=args.speed,
+                       plants=plants, budget=_budget(args), save=args.save, resume=args.resume)
+        return play_world_process(job, name=args.name, size=args.size, frames=args.frames,
+                                  screenshot=args.screenshot)
     if args.command == "play":  # the models get a process of their own; this one draws and embeds on one thread
         from game.view.app import play
         return play(world, seed=args.seed, brain=spec, frames=args.frames, plants=plants,

@@ -41,15 +41,17 @@ REFUSED = 2
 
 def join_window(url: str, *, name: str | None = None, password: str | None = None,
                 size: tuple[int, int] = (1280, 800), frames: int | None = None, screenshot: Path | None = None,
-                driver: Callable[[RemoteGame], None] | None = None) -> int:
+                driver: Callable[[RemoteGame], None] | None = None, keep_token: bool = True) -> int:
     """Join the town at ``url`` as ``name`` (else the kept profile name) in a window; return the exit status.
 
     Runs until the window closes (or for ``frames`` frames); ``screenshot`` saves the last frame; ``driver`` is
     called with the session once a frame, before input (scripted players for docs and tests post events there).
+    ``keep_token`` keeps the server's seat token in the profile (not for a one-off loopback server).
     A join refused, or a server not reached, prints the reason and returns 2 (and interactively shows it too).
     """
     player = clean_name(name or "") or load_name() or DEFAULT_NAME
-    client = NetClient(url, {"t": "hello", "v": VERSION, "name": player, "token": load_token(url, player),
+    token = load_token(url, player) if keep_token else None
+    client = NetClient(url, {"t": "hello", "v": VERSION, "name": player, "token": token,
                              "password": password})
     pygame.init()
     try:
@@ -59,7 +61,8 @@ def join_window(url: str, *, name: str | None = None, password: str | None = Non
         welcome, arrived, why = _welcome(screen, client, f"Joining {url} as {player}")
         if welcome is None:
             return _refused(screen, url, why, frames is None) if why is not None else 0
-        save_token(url, welcome["name"], welcome["token"])
+        if keep_token:
+            save_token(url, welcome["name"], welcome["token"])
         with tempfile.TemporaryDirectory(prefix="npcworld-join-") as folder:
             try:
                 tilemap = load_served_map(welcome["map"], Path(folder))
