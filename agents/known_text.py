@@ -85,6 +85,33 @@ def news_text(facts: TalkFacts) -> str:
     return "; ".join(parts) or "nothing new"
 
 
+NEWS_WORDINGS = 4
+"""How many ways ``happening_text`` can word a happening."""
+
+
+def happening_text(title: str, place: str, day: int, today: int, start: int, wording: int = 0,
+                   weekday: int | None = None) -> str:
+    """A happening as a resident would say it: what, where and when, in one of ``NEWS_WORDINGS`` word orders.
+
+    Wording 0 is the plain "what at where, when", as a happening is announced; the others put it as a sentence,
+    in the past tense once its day is over, for residents who recount it in their own words. Every wording
+    carries the same title, place, day and time. With ``weekday`` (the happening's own, 0 for Monday) the day is
+    named ("on Tuesday") instead of counted from today, for text that is kept: a memory read two days later
+    must not still say "tomorrow".
+    """
+    offset = day - today
+    when = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(offset, f"on day {day}")
+    if weekday is not None:
+        when = f"on {DAY_NAMES[weekday % 7]}"
+    at = f"{when} at {hhmm(start)}"
+    past = offset < 0
+    forms = (f"{title} at {place}, {at}",
+             f"{title} {'was' if past else 'is'} on at {place}, {at}",
+             f"there {'was' if past else 'is'} {title} at {place}, {at}",
+             f"{place} {'had' if past else 'has'} {title}, {at}")
+    return forms[wording % NEWS_WORDINGS] + "."
+
+
 def and_list(items: list[str]) -> str:
     """Join items as English does: "a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

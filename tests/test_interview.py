@@ -52,8 +52,13 @@ def test_tomorrow_needs_two_of_the_mornings_words(town: Simulation) -> None:
 
 
 def test_news_is_right_when_it_names_what_she_heard(town: Simulation) -> None:
-    assert score(town, "tomas", "news", "My party at the Copper Kettle, tomorrow at five!")[0]
+    assert town.clock.day == 2, "the party is today"
+    assert score(town, "tomas", "news", "My party at the Copper Kettle, today at five!")[0]
+    assert score(town, "tomas", "news", "My party at the Copper Kettle, at five!")[0]
+    right, why = score(town, "tomas", "news", "My party at the Copper Kettle, tomorrow at five!")
+    assert not right and "tomorrow" in why, "the wrong day makes it wrong"
     assert not score(town, "tomas", "news", "Nothing new, I'm afraid.")[0]
+    assert not score(town, "tomas", "news", "I don't know anyone called Copper Kettle.")[0]
 
 
 def test_friend_is_the_closest_by_the_relationships_now(town: Simulation) -> None:

@@ -91,3 +91,38 @@ def test_nobody_ever_stands_on_a_blocked_tile_or_jumps() -> None:
 @pytest.mark.parametrize("kind", ["spawned", "move_started", "arrived", "activity", "said", "plan_made"])
 def test_day_produces_each_event_type(oakvale_day: Simulation, kind: str) -> None:
     assert oakvale_day.town.log.counts.get(kind, 0) > 0
+
+
+def test_news_is_passed_on_as_announced_and_recounted_in_own_words_once_over(oakvale_day: Simulation) -> None:
+    from agents.known_text import NEWS_WORDINGS, happening_text
+    from game.world.talkfacts import own_wording, talk_facts
+    town = oakvale_day.town
+    partner = town.residents["tomas"]
+    held = {}
+    for resident_id, entity in town.residents.items():
+        for news in talk_facts(town, entity, partner).news:
+            held[resident_id] = news
+    assert len(held) >= 4, "the party's news spreads on day 1"
+    texts = {news.text for news in held.values()}  # day 2: the party is today, so everyone has it as announced
+    assert texts == {"Tomas's party for the cafe's tenth birthday at The Copper Kettle Cafe, today at 17:00."}
+    party = next(iter(held.values())).happening
+    assert party is not None and party.day == town.clock.day
+    assert {own_wording(r, party, party.day) for r in town.residents} == {0}
+    after = {own_wording(r, party, party.day + 1) for r in town.residents}
+    assert len(after) >= 3, "once it is over, residents recount it in wordings of their own"
+    past = {happening_text("Quiz night", "The Inn", 4, 5, 19 * 60, w) for w in range(NEWS_WORDINGS)}
+    future = {happening_text("Quiz night", "The Inn", 6, 5, 19 * 60, w) for w in range(NEWS_WORDINGS)}
+    assert len(past) == len(future) == NEWS_WORDINGS
+    assert all("Quiz night" in t and "The Inn" in t for t in past | future)
+    assert all("yesterday at 19:00" in t for t in past) and all("tomorrow at 19:00" in t for t in future)
+    assert any(" was " in t or " had " in t for t in past) and not any(" was " in t or " had " in t for t in future)
+
+
+def test_news_kept_in_memory_names_the_weekday_so_it_stays_true_on_later_days(oakvale_day: Simulation) -> None:
+    from agents.known_text import DAY_NAMES
+    today = DAY_NAMES[oakvale_day.clock.weekday]  # the party is on day 2, which is today
+    told = [m.text for r in oakvale_day.residents() for m in r.mind.memory.memories
+            if m.kind == "news" and " told me: " in m.text]
+    assert told, "residents remember being told of the party"
+    for text in told:
+        assert f"on {today} at 17:00" in text and "tomorrow" not in text and "today" not in text, text

@@ -69,6 +69,9 @@ _NO_FRIEND = re.compile(r"\b(nobody|no one|no-one|no close|not close|no real fri
                         r"on my own|by myself)\b", re.I)
 _DENIES = re.compile(r"\b(don't know anyone called|never heard of|no \w+ (in \w+ )?that I know of)\b", re.I)
 """A reply that says it does not know the person it names (the tuned model's stranger answer, misapplied)."""
+_DAY_WORDS = re.compile(r"\b(today|tonight|tomorrow|yesterday)\b")
+_RELATIVE_DAY = {0: {"today", "tonight"}, 1: {"tomorrow"}, -1: {"yesterday"}}
+"""The words that place a happening a day off or on the day, by its day less today's."""
 _NO_NEWS = re.compile(r"\b(no news|nothing new|not heard|haven't heard|nothing much|quiet|nothing)\b", re.I)
 
 
@@ -214,7 +217,12 @@ def _news(sim: Simulation, resident: str, reply: str) -> tuple[bool, str]:
     if not keys_of:
         return not words & all_keys and bool(_NO_NEWS.search(reply)), "knows no news"
     expected = set().union(*keys_of.values())
-    return bool(words & expected), f"knows: {sorted(keys_of)}"
+    days = {h.day for h in _happenings(sim) if h.key in keys_of}
+    said = set(_DAY_WORDS.findall(reply.lower()))
+    true_words = set().union(*(_RELATIVE_DAY.get(day - sim.clock.day, set()) for day in days))
+    if said - true_words:  # "tomorrow at 17:00" for a party that was yesterday is not right, whatever else it says
+        return False, f"knows: {sorted(keys_of)}; says {sorted(said - true_words)}, not {sorted(true_words) or 'a day'}"
+    return bool(words & expected) and not _DENIES.search(reply), f"knows: {sorted(keys_of)}"
 
 
 def _happenings(sim: Simulation) -> list[Any]:

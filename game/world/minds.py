@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agents.known_text import happening_text
 from agents.memory import Happening, MemoryStream, RetrievalWeights, Scored, rule_importance
 from agents.needs import Needs
 from agents.persona import Persona
@@ -68,13 +69,15 @@ def view(town: Town, entity: int, query: str | None, *, partner: str | None = No
                     tuple(h for h in mind.memory.happenings() if h.day >= town.clock.day), news), scored
 
 
-def describe(town: Town, happening: Happening) -> str:
-    """Say what a happening is, where and when, in words a resident would pass on."""
+def describe(town: Town, happening: Happening, wording: int = 0, kept: bool = False) -> str:
+    """Say what a happening is, where and when, in words a resident would pass on (see ``happening_text``).
+
+    ``kept`` names the weekday instead of "today"/"tomorrow", for a memory that is read on later days.
+    """
     place = town.tilemap.places.get(happening.place)
     label = place.label if place else happening.place
-    offset = happening.day - town.clock.day
-    when = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(offset, f"on day {happening.day}")
-    return f"{happening.title} at {label}, {when} at {happening.start // 60:02d}:{happening.start % 60:02d}."
+    weekday = (town.clock.weekday + happening.day - town.clock.day) % 7 if kept else None
+    return happening_text(happening.title, label, happening.day, town.clock.day, happening.start, wording, weekday)
 
 
 def pass_on(town: Town, speaker: int, listener: int, key: str) -> bool:
@@ -90,7 +93,7 @@ def pass_on(town: Town, speaker: int, listener: int, key: str) -> bool:
         return False
     speaker_id = town.resident_id(speaker)
     name = town.ecs.component_for_entity(speaker, Resident).persona.first_name
-    remember(town, listener, "news", f"{name} told me: {describe(town, happening)}", source=speaker_id,
+    remember(town, listener, "news", f"{name} told me: {describe(town, happening, kept=True)}", source=speaker_id,
              happening=happening)
     listener_mind.told.add((key, speaker_id))
     listener_mind.emotion.nudge(0.05, 0.2)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import zlib
+
+from agents.known_text import NEWS_WORDINGS
+from agents.memory import Happening
 from agents.plans import DayPlan, routine_plan
 from agents.protocol import Acquaintance, News, Talked, TalkFacts
 from game.world.components import Mind, Plan, PlayerControlled, Relationships, Resident
@@ -84,9 +88,23 @@ def _talks(town: Town, entity: int) -> tuple[Talked, ...]:
     return tuple(talks)
 
 
+def own_wording(resident_id: str, happening: Happening, today: int) -> int:
+    """Which of the ``NEWS_WORDINGS`` a resident tells a happening in.
+
+    Until it is over, everyone passes it on as it was announced (wording 0: an invitation is repeated as given,
+    and the conversations that spread it read the same words). Once it is over, each resident recounts it in a
+    wording of its own, fixed by who it is and what happened, so that twelve people asked about last night's
+    party do not all say the same sentence.
+    """
+    if happening.day >= today:
+        return 0
+    return zlib.crc32(f"{resident_id}:{happening.key}".encode()) % NEWS_WORDINGS
+
+
 def _news(town: Town, entity: int) -> tuple[News, ...]:
-    """Happenings the resident knows of, from yesterday on, with who told it."""
+    """Happenings the resident knows of, from yesterday on, with who told it (a past one in its own words)."""
     mind = town.ecs.component_for_entity(entity, Mind)
+    resident_id = town.resident_id(entity)
     seen: dict[str, News] = {}
     for memory in mind.memory.memories:
         happening = memory.happening
@@ -94,5 +112,6 @@ def _news(town: Town, entity: int) -> tuple[News, ...]:
             continue
         source = town.residents.get(memory.source or "")
         name = town.ecs.component_for_entity(source, Resident).persona.name if source is not None else ""
-        seen[happening.key] = News(happening.key, describe(town, happening), happening, name)
+        wording = own_wording(resident_id, happening, town.clock.day)
+        seen[happening.key] = News(happening.key, describe(town, happening, wording), happening, name)
     return tuple(seen.values())

@@ -47,7 +47,8 @@ class ScenarioProcessor(Processor):
             happening = Happening(happening_key("town", event.place, town.clock.day, start), event.title,
                                   event.place, town.clock.day, start, event.minutes, None)
             if event.announce:
+                announced = f"Announced: {describe(town, happening, kept=True)}"
                 for entity, _ in sorted(town.ecs.get_components(Resident, Mind), key=lambda p: p[0]):
-                    remember(town, entity, "news", f"Announced: {describe(town, happening)}", happening=happening)
+                    remember(town, entity, "news", announced, happening=happening)
                     town.ecs.add_component(entity, ReplanDue("news"))
         town.emit(ScenarioFired(event.action, event.npc, event.place, event.title or event.text))
