@@ -16,7 +16,10 @@ from game.world.simulation import Simulation
 def test_the_window_joins_the_world_process_which_runs_the_town_and_saves_it_at_the_end(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     save, shot = tmp_path / "town.save", tmp_path / "shot.png"
-    status = main(["play", "--world", "oakvale", "--brain", "scripted", "--embedder", "hash", "--world-process",
+    # A model brain thinks in a process the world process starts (here a server that is not there, so the
+    # scripted policy answers for it after each failed call): the world process must be allowed children.
+    status = main(["play", "--world", "oakvale", "--brain", "openai", "--base-url", "http://127.0.0.1:9/v1",
+                   "--timeout", "0.5", "--embedder", "hash", "--world-process",
                    "--name", "Wren Cole", "--speed", "20", "--frames", "120", "--save", str(save),
                    "--screenshot", str(shot)])
     assert status == 0, capsys.readouterr().err

@@ -47,7 +47,8 @@ def play_world_process(job: WorldJob, *, name: str | None, size: tuple[int, int]
     context = mp.get_context("spawn")
     ports: Any = context.Queue()
     stop = context.Event()
-    child = context.Process(target=serve_world, args=(job, ports, stop), name="npcworld-world", daemon=True)
+    # Not a daemon: the world process starts the model's own process in turn (stopped below in any case).
+    child = context.Process(target=serve_world, args=(job, ports, stop), name="npcworld-world")
     child.start()
     try:
         print("npcworld: the world process is loading the town...", file=sys.stderr, flush=True)
