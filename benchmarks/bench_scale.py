@@ -148,16 +148,16 @@ def joined_window(port: int, count: int, results: Any) -> None:
         game = RemoteGame(scene, client, screen)
         for message in arrived:
             game.take(message)
-        times, last = [], time.perf_counter()
+        times, previous = [], time.perf_counter()
         for _ in range(count):
             began = time.perf_counter()
             pygame.event.pump()
-            game.update(began - last)
+            game.update(began - previous)  # the time since the last frame began, as play's clock gives it
             game.draw(screen)
             pygame.display.flip()
-            last = time.perf_counter()
-            times.append((last - began) * 1000)
-            time.sleep(max(0.0, 1 / 60 - (last - began)))
+            previous, done = began, time.perf_counter()
+            times.append((done - began) * 1000)
+            time.sleep(max(0.0, 1 / 60 - (done - began)))
         figures = len(scene.tracks)
     client.close()
     pygame.quit()
