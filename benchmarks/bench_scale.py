@@ -116,8 +116,7 @@ def _joined(sim: object, count: int, centre: tuple[int, int]) -> dict[str, float
     if not times:
         return {}
     return {"joined_p50_ms": times[len(times) // 2], "joined_p99_ms": times[int(len(times) * 0.99) - 1],
-            "joined_figures": seen["figures"],
-            "server_tick_p99_ms": sorted(server.tick_times)[int(len(server.tick_times) * 0.99) - 1] * 1000}
+            "joined_figures": seen["figures"]}
 
 
 def joined_window(port: int, count: int, results: Any) -> None:

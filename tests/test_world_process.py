@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from game.cli.main import main
-from game.cli.split import WorldJob, play_world_process
+from game.cli.split import WorldJob, play_world_process, wait_for_port
 from game.world.mindproc import BrainSpec
 from game.world.simulation import Simulation
 
@@ -43,3 +43,11 @@ def test_timed_scripts_belong_to_the_window_s_own_town(tmp_path: Path, capsys: p
     status = main(["play", "--world", "oakvale", "--brain", "scripted", "--world-process", "--script", str(script)])
     assert status == 2
     assert "--script" in capsys.readouterr().err
+
+
+def test_a_world_process_that_dies_before_serving_is_an_error_with_its_exit_code() -> None:
+    import queue
+    from types import SimpleNamespace
+    dead = SimpleNamespace(is_alive=lambda: False, exitcode=-9)
+    with pytest.raises(ValueError, match=r"ended before serving the town \(exit code -9\)"):
+        wait_for_port(dead, queue.Queue())

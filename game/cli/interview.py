@@ -208,16 +208,17 @@ def _news(sim: Simulation, resident: str, reply: str) -> tuple[bool, str]:
             keys_of[plant.happening.key] = set()
     words = _words(reply)
     all_keys: set[str] = set()
+    days: set[int] = set()
     for happening in _happenings(sim):
         place = sim.world.tilemap.places.get(happening.place)
         keys = _keys(happening.title) | (_keys(place.label) if place else set())
         all_keys |= keys
         if happening.key in keys_of:
             keys_of[happening.key] = keys
+            days.add(happening.day)
     if not keys_of:
         return not words & all_keys and bool(_NO_NEWS.search(reply)), "knows no news"
     expected = set().union(*keys_of.values())
-    days = {h.day for h in _happenings(sim) if h.key in keys_of}
     said = set(_DAY_WORDS.findall(reply.lower()))
     true_words = set().union(*(_RELATIVE_DAY.get(day - sim.clock.day, set()) for day in days))
     if said - true_words:  # "tomorrow at 17:00" for a party that was yesterday is not right, whatever else it says

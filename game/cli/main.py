@@ -233,13 +233,9 @@ def _run_command(args: argparse.Namespace) -> int:
                     save=args.save, resume=args.resume, **_budget(args),
                     progress=lambda step: print(f"npcworld: loading {step}...", file=sys.stderr, flush=True))
     if args.command == "serve":  # as in play, the models think in a process of their own, off the tick
-        from game.world.simulation import Simulation
-        embedder = _embedder(args.embedder, threads=1)
-        if args.resume is not None:
-            sim = Simulation.resume(args.resume, brain=spec, embedder=embedder, threaded=True, player=False)
-        else:
-            sim = Simulation(world, seed=args.seed, brain=spec, embedder=embedder, plants=plants, threaded=True,
-                             player=False, **_budget(args))
+        from game.cli.split import served_simulation
+        sim = served_simulation(world, args.seed, spec, _embedder(args.embedder, threads=1), plants, _budget(args),
+                                args.resume)
         return serve_command(args, sim)
     embedder = _embedder(args.embedder, threads=spec.options.get("threads"))
     brain = load_brain(spec.name, **spec.options)

@@ -84,14 +84,9 @@ def serve_world(job: WorldJob, ports: Any, stop: Any) -> None:
     from agents.errors import ContentError
     from game.cli.main import _embedder
     from game.net.server import TownServer
-    from game.world.simulation import Simulation
     try:
-        embedder = _embedder(job.embedder, threads=1)
-        if job.resume is not None:
-            sim = Simulation.resume(job.resume, brain=job.brain, embedder=embedder, threaded=True, player=False)
-        else:
-            sim = Simulation(job.world, seed=job.seed, brain=job.brain, embedder=embedder, plants=job.plants,
-                             threaded=True, player=False, **job.budget)
+        sim = served_simulation(job.world, job.seed, job.brain, _embedder(job.embedder, threads=1), job.plants,
+                                job.budget, job.resume)
     except (ContentError, ValueError, ImportError, OSError) as exc:
         ports.put(("error", str(exc)))
         return
@@ -111,6 +106,16 @@ def serve_world(job: WorldJob, ports: Any, stop: Any) -> None:
         asyncio.run(run())
     finally:
         sim.close()
+
+
+def served_simulation(world: Any, seed: int, brain: BrainSpec, embedder: Any, plants: tuple[Any, ...],
+                      budget: dict[str, Any], resume: Path | None) -> Any:
+    """The town a server runs (`serve`, and the world process): its minds think off the tick, and no local player."""
+    from game.world.simulation import Simulation
+    if resume is not None:
+        return Simulation.resume(resume, brain=brain, embedder=embedder, threaded=True, player=False)
+    return Simulation(world, seed=seed, brain=brain, embedder=embedder, plants=plants, threaded=True, player=False,
+                      **budget)
 
 
 def new_password() -> str:
