@@ -72,7 +72,41 @@ def focused(request: Request, embedder: Embedder) -> Request:
     if dialogue is None or facts is None or not dialogue.history or dialogue.history[-1][0] != dialogue.partner:
         return request
     line = dialogue.history[-1][1]
+    if not asks(line):
+        return request
     return replace(request, facts=replace(facts, focus=rank(line, fact_lines(request), embedder, skip=ruled_out(line))))
+
+
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_OPENERS = re.compile(r"(what|who|whom|whose|where|when|which|why|how|do|does|did|are|is|was|were|have|has|can|could|"
+                      r"will|would|any|anything|anyone|anybody|got|tell|say|describe|explain|name|i wonder|"
+                      r"i'd like to know|i want to know|let me know)\b")
+_EXCLAIMS = re.compile(r"(what an?|how (nice|lovely|good|great|kind|lucky|sweet|pretty|quiet|busy|funny))\b")
+_WELLBEING = re.compile(r"how(?:'s| is| are| have| has)?\s+"
+                        r"(?:you|ya|things|life|everything|it going|your day|the day)\b"
+                        r"|\b(?:you alright|all right|all good|keeping well|doing well|good day|nice day|lovely day)"
+                        r"(?: with you)?\?")
+_TAG = re.compile(r",\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|can't|haven't|hasn't|"
+                  r"right|eh|huh|no)\b(?:\s+(?!you\b)\w+)?\s*\?$")
+
+
+def asks(line: str) -> bool:
+    """Whether a line asks the resident something, not chatter ("Lovely day, isn't it?", "How are you?", "Thanks!").
+
+    Chatter gets no focus: MiniLM ranks "Lovely day today, isn't it?" nearest today's plan (0.48, more than
+    several real questions score on their right topic), and a reply led by that plan recites it. A sentence asks
+    when it ends in a question mark or opens like a question or a request ("Tell me ...", typed without the
+    mark), unless it is an exclamation ("What a lovely spot!"), a how-are-you, or a tag question about something
+    other than the listener ("..., isn't it?"; "You're the baker, aren't you?" still asks).
+    """
+    for raw in _SENTENCE.findall(line.lower()):
+        sentence = raw.strip(" \t\"'")
+        if not sentence or _WELLBEING.search(sentence) or _TAG.search(sentence):
+            continue
+        if sentence.endswith("?") or (_OPENERS.match(sentence) and not sentence.endswith("!")
+                                      and not _EXCLAIMS.match(sentence)):
+            return True
+    return False
 
 
 def ruled_out(query: str) -> frozenset[int]:

@@ -65,11 +65,17 @@ def places_text(facts: TalkFacts, limit: int) -> str:
 
 
 def plan_text(plan: DayPlan | None, facts: TalkFacts, until: int = 24 * 60, since: int = 0) -> str:
-    """A day plan in short: the waking blocks that start before ``until`` and end after ``since``, with their times."""
+    """A day plan in short: the waking blocks that start before ``until`` and end after ``since``, with their times.
+
+    A block that goes on with the one before it (same activity, same place: a plan made again mid-block splits
+    it) is not said twice.
+    """
     if plan is None:
         return "nothing planned"
-    parts = [f"{hhmm(b.start)} {b.activity} at {_where(b, facts)}" for b in plan.blocks
-             if b.start < until and b.end > since and b.kind != "sleep"]
+    blocks = [b for b in plan.blocks if b.start < until and b.end > since and b.kind != "sleep"]
+    kept = [b for i, b in enumerate(blocks)
+            if i == 0 or (b.activity, b.place) != (blocks[i - 1].activity, blocks[i - 1].place)]
+    parts = [f"{hhmm(b.start)} {b.activity} at {_where(b, facts)}" for b in kept]
     return "; ".join(parts) or ("nothing more planned" if since else "nothing planned")
 
 

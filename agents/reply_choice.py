@@ -44,8 +44,9 @@ _DENIAL = re.compile(r"\b(?:don'?t know (?:anyone|anybody|who|what)|never heard|
 def opening(focus: Sequence[str], own: str = "") -> str:
     """Where a reply that answers would start: the first telling word of the first focus sentence, capitalised.
 
-    A name is taken whole from its first word ("Ben" of "Ben Hartley"); words of the speaker's ``own`` name are
-    passed over. "" when the sentence has no telling word.
+    A name is taken whole from its first word ("Ben" of "Ben Hartley"), with its article ("The Copper" of "The
+    Copper Kettle Cafe"); words of the speaker's ``own`` name are passed over. "" when the sentence has no
+    telling word.
     """
     if not focus:
         return ""
@@ -56,6 +57,8 @@ def opening(focus: Sequence[str], own: str = "") -> str:
             start = found
             while start > 1 and words[start - 1][0].isupper() and words[start - 1].lower() not in _LABELS:
                 start -= 1  # back to the start of a name (never to the sentence's own first word)
+            if start > 1 and words[start - 1] == "The":
+                return f"The {words[start]}"  # a name that has its article: "The Copper", not "Copper"
             return words[start][0].upper() + words[start][1:]
     return ""
 

@@ -7,11 +7,12 @@ from dataclasses import replace
 import pytest
 
 from agents.embeddings import load_embedder
-from agents.focus import TODAY, TOMORROW, TOPICS, fact_lines, rank, ruled_out
+from agents.focus import TODAY, TOMORROW, TOPICS, asks, fact_lines, rank, ruled_out
 from agents.known_text import plan_text
 from agents.plans import DayPlan, PlanBlock
 from agents.prompting import load_templates, render_messages
 from agents.protocol import Request
+from agents.training.talk_answers import QUESTIONS
 from game.cli.interview import KINDS, PHRASINGS
 from game.world.simulation import Simulation
 from tests.test_talk_prompt import Spy
@@ -71,6 +72,12 @@ def test_todays_plan_in_focus_is_what_is_left_of_the_day(asked) -> None:  # type
     assert plan_text(plan, facts, since=500) == "08:00 baking bread at Quinn's Bakery; 12:00 reading at Oakvale Library"
     assert plan_text(plan, facts).startswith("06:00 having breakfast at home; 08:00"), "without since: the whole day"
     assert plan_text(plan, facts, since=1200) == "nothing more planned"
+    split = DayPlan(2, (PlanBlock(421, 459, "work", "setting up the clinic", "clinic"),
+                        PlanBlock(459, 720, "work", "setting up the clinic", "clinic"),
+                        PlanBlock(720, 780, "meal", "eating lunch", "clinic"),
+                        PlanBlock(780, 900, "work", "setting up the clinic", "clinic")))
+    assert plan_text(split, facts).count("setting up the clinic") == 2, "a block planned again is said once"
+    assert plan_text(split, facts).startswith("07:01 setting up the clinic at Oakvale Clinic; 12:00 eating lunch")
     late = replace(request, situation=replace(request.situation, minute=500), facts=replace(facts, today=plan))
     assert fact_lines(late)[TODAY] == ("Your plan for today: 08:00 baking bread at Quinn's Bakery; "
                                        "12:00 reading at Oakvale Library.")
@@ -143,3 +150,29 @@ def test_the_player_asking_about_tomorrow_gets_tomorrow_first(asked) -> None:  #
     request = sim.brain.seen[-1]
     assert request.facts is not None and request.facts.focus[0].startswith("Tomorrow morning (Wednesday)")
     assert not any(line.startswith("Your plan for today") for line in request.facts.focus)
+
+
+CHATTER = ("smalltalk", "greeting", "howareyou", "remark", "newcomer", "thanks", "goodbye")
+"""Kinds of line (interview and training phrasings) that ask the resident nothing."""
+
+
+def test_chatter_is_told_from_questions_in_both_phrasing_sets() -> None:
+    for kind, lines in {**PHRASINGS, **QUESTIONS}.items():
+        if kind != "adversarial":
+            for line in lines:
+                assert asks(line) == (kind not in CHATTER), (kind, line)
+    assert asks("You're the baker, aren't you?"), "a tag question about the listener asks"
+    assert not asks("Nice weather, huh?") and not asks("How lovely!") and not asks("ok")
+    assert asks("what do you do"), "typed without the question mark"
+    assert asks("Hi! I'm new here. Who is your best friend?"), "one asking sentence is enough"
+    assert asks("I wonder who your friend is.") and asks("Tell me about Mara.")
+
+
+def test_chatter_gets_no_focus_so_the_reply_is_the_models_own(asked) -> None:  # type: ignore[no-untyped-def]
+    sim, _ = asked
+    sim.chat("mara", "Lovely day today, isn't it?")
+    request = sim.brain.seen[-1]
+    assert request.facts is not None and request.facts.focus == ()
+    assert "Your plan for today" not in request.messages[-1][1], "MiniLM would have put today's plan here (0.48)"
+    sim.chat("mara", "Lovely day. What are you doing today?")
+    assert sim.brain.seen[-1].facts.focus[0].startswith("Your plan for today")

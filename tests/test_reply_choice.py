@@ -71,6 +71,9 @@ def test_the_opening_is_the_first_telling_word_of_the_focus_or_the_whole_name_it
     assert opening(("Yesterday (Monday) you talked with nobody.",)) == "", "framing only: the likeliest tokens instead"
     assert opening(("Your closest friend is Leo Quinn.",), own="Leo Quinn") == "", "only one's own name: none"
     assert opening(()) == ""
+    news = "News you know: The Copper Kettle Cafe had Tomas's party for its birthday, on Tuesday at 17:00."
+    assert opening((news,), own="Mara Quinn") == "The Copper", "a name keeps its article"
+    assert opening(("The Copper Kettle Cafe had a party.",)) == "Copper", "the sentence's own first word is framing"
 
 
 def test_the_framing_of_the_focus_sentences_does_not_count() -> None:
