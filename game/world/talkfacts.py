@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zlib
 
 from agents.known_text import NEWS_WORDINGS
@@ -114,14 +113,5 @@ def _news(town: Town, entity: int) -> tuple[News, ...]:
         source = town.residents.get(memory.source or "")
         name = town.ecs.component_for_entity(source, Resident).persona.name if source is not None else ""
         wording = own_wording(resident_id, happening, town.clock.day)
-        text = describe(town, happening, wording)
-        if happening.host == resident_id:
-            text = hosts_words(text, town.ecs.component_for_entity(entity, Resident).persona.first_name)
-        seen[happening.key] = News(happening.key, text, happening, name)
+        seen[happening.key] = News(happening.key, describe(town, happening, wording), happening, name)
     return tuple(seen.values())
-
-
-def hosts_words(text: str, first_name: str) -> str:
-    """News as its host tells it: "Tomas's party" is "my party" in Tomas's mouth ("My party" to start a sentence)."""
-    mine = re.sub(rf"\b{re.escape(first_name)}'s\b", "my", text)
-    return re.sub(r"(^|[.!?]\s+)my\b", lambda m: m.group(1) + "My", mine)
